@@ -1,0 +1,38 @@
+//! Pure, deterministic building blocks of mabeam.
+//!
+//! Nothing in this crate spawns a task, opens a socket or reads a clock on its own: every type
+//! is a value or a state machine that takes events (and the current time, when it needs one) and
+//! returns decisions. The runtime in `mabeam-actors` and the cluster in `mabeam-cluster` do the
+//! I/O; this crate holds the rules, so they can be tested exhaustively.
+//!
+//! - [`Topic`], [`TopicPattern`] and [`TopicIndex`]: dotted signal topics, patterns with `*`
+//!   (one segment) and `**` (zero or more segments), and an index that finds every pattern
+//!   matching a topic.
+//! - [`Signal`] and [`Lane`]: the CloudEvents-like envelope agents emit and subscribe to.
+//! - [`codec`]: the versioned MessagePack encoding used for snapshots and, later, the wire.
+//! - [`Snapshot`]: an agent's serialized state, for restore, passivation and migration.
+//! - [`supervision`]: the OTP restart rules (strategies, restart types, intensity, backoff).
+//!
+//! ```
+//! use mabeam_core::{Topic, TopicPattern};
+//!
+//! let pattern: TopicPattern = "orders.*.created".parse()?;
+//! assert!(pattern.matches(&Topic::new("orders.eu.created")?));
+//! assert!(!pattern.matches(&Topic::new("orders.eu.paid")?));
+//! # Ok::<(), mabeam_core::TopicError>(())
+//! ```
+#![warn(missing_docs, missing_debug_implementations, rust_2018_idioms, unreachable_pub)]
+#![forbid(unsafe_code)]
+
+pub mod codec;
+mod lane;
+mod signal;
+mod snapshot;
+pub mod supervision;
+mod topic;
+
+pub use codec::CodecError;
+pub use lane::Lane;
+pub use signal::{Signal, SignalBuilder, SignalId};
+pub use snapshot::{Snapshot, SnapshotError};
+pub use topic::{Topic, TopicError, TopicIndex, TopicPattern};
