@@ -85,10 +85,7 @@ mod tests {
     #[test]
     fn a_reader_with_a_new_optional_field_reads_the_old_payload() {
         let old = encode(&V1 { n: 4 }).unwrap();
-        assert_eq!(
-            decode::<V2>(&old).unwrap(),
-            V2 { n: 4, label: None }
-        );
+        assert_eq!(decode::<V2>(&old).unwrap(), V2 { n: 4, label: None });
     }
 
     #[test]

@@ -21,9 +21,15 @@
 //! assert!(!pattern.matches(&Topic::new("orders.eu.paid")?));
 //! # Ok::<(), mabeam_core::TopicError>(())
 //! ```
-#![warn(missing_docs, missing_debug_implementations, rust_2018_idioms, unreachable_pub)]
+#![warn(
+    missing_docs,
+    missing_debug_implementations,
+    rust_2018_idioms,
+    unreachable_pub
+)]
 #![forbid(unsafe_code)]
 
+mod agent_id;
 pub mod codec;
 mod lane;
 mod signal;
@@ -31,8 +37,9 @@ mod snapshot;
 pub mod supervision;
 mod topic;
 
+pub use agent_id::AgentId;
 pub use codec::CodecError;
 pub use lane::Lane;
 pub use signal::{Signal, SignalBuilder, SignalId};
 pub use snapshot::{Snapshot, SnapshotError};
-pub use topic::{Topic, TopicError, TopicIndex, TopicPattern};
+pub use topic::{IntoTopic, Topic, TopicError, TopicIndex, TopicPattern};

@@ -359,10 +359,22 @@ mod tests {
             Child::new("t", Restart::Transient),
             Child::new("x", Restart::Temporary),
         ];
-        assert_eq!(p.on_exit(&kids, &"p", Exit::Normal, now), restart(&[], &["p"]));
-        assert_eq!(p.on_exit(&kids, &"t", Exit::Normal, now), Decision::Remove("t"));
-        assert_eq!(p.on_exit(&kids, &"t", Exit::Failed, now), restart(&[], &["t"]));
-        assert_eq!(p.on_exit(&kids, &"x", Exit::Failed, now), Decision::Remove("x"));
+        assert_eq!(
+            p.on_exit(&kids, &"p", Exit::Normal, now),
+            restart(&[], &["p"])
+        );
+        assert_eq!(
+            p.on_exit(&kids, &"t", Exit::Normal, now),
+            Decision::Remove("t")
+        );
+        assert_eq!(
+            p.on_exit(&kids, &"t", Exit::Failed, now),
+            restart(&[], &["t"])
+        );
+        assert_eq!(
+            p.on_exit(&kids, &"x", Exit::Failed, now),
+            Decision::Remove("x")
+        );
     }
 
     #[test]
@@ -370,16 +382,28 @@ mod tests {
         let t0 = Instant::now();
         let mut p = planner(Strategy::OneForOne);
         let kids = abc();
-        assert!(matches!(p.on_exit(&kids, &"a", Exit::Failed, t0), Decision::Restart { .. }));
+        assert!(matches!(
+            p.on_exit(&kids, &"a", Exit::Failed, t0),
+            Decision::Restart { .. }
+        ));
         let t1 = t0 + Duration::from_secs(2);
-        assert!(matches!(p.on_exit(&kids, &"c", Exit::Failed, t1), Decision::Restart { .. }));
+        assert!(matches!(
+            p.on_exit(&kids, &"c", Exit::Failed, t1),
+            Decision::Restart { .. }
+        ));
         // 11 s after t0: the first restart left the window, so this is the 2nd in it.
         let t2 = t0 + Duration::from_secs(11);
-        assert!(matches!(p.on_exit(&kids, &"a", Exit::Failed, t2), Decision::Restart { .. }));
+        assert!(matches!(
+            p.on_exit(&kids, &"a", Exit::Failed, t2),
+            Decision::Restart { .. }
+        ));
         let t3 = t2 + Duration::from_millis(1);
         assert_eq!(
             p.on_exit(&kids, &"a", Exit::Failed, t3),
-            Decision::Escalate { restarts: 3, within: Duration::from_secs(10) }
+            Decision::Escalate {
+                restarts: 3,
+                within: Duration::from_secs(10)
+            }
         );
     }
 
@@ -397,7 +421,8 @@ mod tests {
         );
         let kids = abc();
         let t0 = Instant::now();
-        let delay_at = |p: &mut RestartPlanner<_>, t| match p.on_exit(&kids, &"a", Exit::Failed, t) {
+        let delay_at = |p: &mut RestartPlanner<_>, t| match p.on_exit(&kids, &"a", Exit::Failed, t)
+        {
             Decision::Restart { delay, .. } => delay.as_millis(),
             other => panic!("{other:?}"),
         };

@@ -7,11 +7,13 @@
 
 mod error;
 mod index;
+mod into_topic;
 mod name;
 mod pattern;
 
 pub use error::TopicError;
 pub use index::TopicIndex;
+pub use into_topic::IntoTopic;
 pub use name::Topic;
 pub use pattern::TopicPattern;
 

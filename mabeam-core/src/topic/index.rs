@@ -174,7 +174,9 @@ fn collect<K: Copy>(node: &Node<K>, topic: &[&str], out: &mut Vec<K>) {
 
 impl<K> fmt::Debug for TopicIndex<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TopicIndex").field("len", &self.len).finish()
+        f.debug_struct("TopicIndex")
+            .field("len", &self.len)
+            .finish()
     }
 }
 

@@ -1,0 +1,104 @@
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use mabeam_core::{AgentId, IntoTopic, Signal, SignalBuilder, TopicError};
+use ractor::ActorCell;
+use serde::Serialize;
+
+use super::{Agent, AgentMsg};
+use crate::bus::PublishReport;
+use crate::registry::AgentSlot;
+use crate::supervisor::RestartInfo;
+use crate::{AgentRef, AgentSystem};
+
+/// What an agent's handlers can do besides changing state: know who they are, emit signals,
+/// send to themselves, reach the system, stop.
+pub struct Ctx<A: Agent> {
+    cell: ActorCell,
+    slot: Arc<AgentSlot>,
+    system: AgentSystem,
+    restart: Option<RestartInfo>,
+    _agent: PhantomData<fn() -> A>,
+}
+
+impl<A: Agent> Ctx<A> {
+    pub(crate) fn new(
+        cell: ActorCell,
+        slot: Arc<AgentSlot>,
+        system: AgentSystem,
+        restart: Option<RestartInfo>,
+    ) -> Self {
+        Self {
+            cell,
+            slot,
+            system,
+            restart,
+            _agent: PhantomData,
+        }
+    }
+
+    /// The agent's id.
+    pub fn id(&self) -> &AgentId {
+        self.slot.id()
+    }
+
+    /// A handle to this agent (valid across its restarts).
+    pub fn myself(&self) -> AgentRef<A> {
+        AgentRef::from_slot(self.slot.clone())
+    }
+
+    /// The agent system it runs in.
+    pub fn system(&self) -> &AgentSystem {
+        &self.system
+    }
+
+    /// Set when this instance was started by a restart.
+    pub fn restart_info(&self) -> Option<&RestartInfo> {
+        self.restart.as_ref()
+    }
+
+    /// Emits a signal on `topic` carrying `data`, from this agent, on the default lane.
+    pub fn emit<T>(&self, topic: impl IntoTopic, data: T) -> Result<PublishReport, TopicError>
+    where
+        T: Serialize + Send + Sync + 'static,
+    {
+        Ok(self.publish(self.signal(topic)?.data(data).build()))
+    }
+
+    /// Starts a signal on `topic` with this agent as its source; finish it and pass it to
+    /// [`Ctx::publish`] (to choose a lane or subject).
+    pub fn signal(&self, topic: impl IntoTopic) -> Result<SignalBuilder, TopicError> {
+        Ok(Signal::builder(topic.into_topic()?).source(self.id().as_str()))
+    }
+
+    /// Publishes a signal on the system's bus.
+    pub fn publish(&self, signal: Signal) -> PublishReport {
+        self.system.bus().publish(signal)
+    }
+
+    /// Sends `action` to this agent after `delay` (dropped if the agent is gone by then).
+    pub fn send_after(&self, delay: Duration, action: A::Action) {
+        let cell = self.cell.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            let _ = cell.send_message(AgentMsg::<A>::Action(action));
+        });
+    }
+
+    /// Stops the agent gracefully once the current handler returns. Its supervisor treats this
+    /// as a normal exit (a permanent agent is restarted; a transient or temporary one is not).
+    pub fn stop(&self) {
+        self.cell.stop(None);
+    }
+}
+
+impl<A: Agent> fmt::Debug for Ctx<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ctx")
+            .field("id", self.id())
+            .field("agent_type", &A::agent_type())
+            .finish()
+    }
+}

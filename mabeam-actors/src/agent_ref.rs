@@ -1,0 +1,127 @@
+//! [`AgentRef`]: the typed handle to an agent, and its per-call options.
+
+mod call;
+mod error;
+
+pub use call::{Call, CallFuture};
+pub use error::{CallError, CastError};
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use mabeam_core::{AgentId, Snapshot};
+
+use crate::agent::{Agent, AgentMsg, Reply};
+use crate::registry::AgentSlot;
+
+/// A typed handle to an agent, by id. Cheap to clone; stays valid across the agent's restarts
+/// (it reaches whichever instance is live).
+///
+/// - [`AgentRef::call`] sends an action and awaits its reply, with the system's default
+///   timeout or one set per call: `agent.call(Action::Get).timeout(d).await`.
+/// - [`AgentRef::cast`] sends an action without waiting.
+pub struct AgentRef<A: Agent> {
+    slot: Arc<AgentSlot>,
+    _agent: PhantomData<fn() -> A>,
+}
+
+impl<A: Agent> AgentRef<A> {
+    pub(crate) fn from_slot(slot: Arc<AgentSlot>) -> Self {
+        Self {
+            slot,
+            _agent: PhantomData,
+        }
+    }
+
+    pub(crate) fn slot(&self) -> &AgentSlot {
+        &self.slot
+    }
+
+    /// The agent's id.
+    pub fn id(&self) -> &AgentId {
+        self.slot.id()
+    }
+
+    /// Whether a live instance is there right now (false while it restarts, or once stopped).
+    pub fn is_running(&self) -> bool {
+        self.slot.is_running()
+    }
+
+    /// Sends the action built by `build` (given the [`Reply`] for its result) and, once
+    /// awaited, waits for the result. Nothing is sent until the call is awaited.
+    ///
+    /// Fails with [`CallError::NotRunning`] when no instance is live, [`CallError::Timeout`]
+    /// when the timeout passes, and [`CallError::NoReply`] when the agent stopped or crashed
+    /// before replying.
+    pub fn call<T, F>(&self, build: F) -> Call<'_, A, T, F>
+    where
+        F: FnOnce(Reply<T>) -> A::Action,
+        T: Send + 'static,
+    {
+        Call::new(self, build, self.slot.call_timeout())
+    }
+
+    /// Sends `action` without waiting for any result; gives it back when no instance is live.
+    pub fn cast(&self, action: A::Action) -> Result<(), CastError<A::Action>> {
+        let current = self.slot.current();
+        let Some(cell) = current.as_ref() else {
+            return Err(CastError::NotRunning {
+                id: self.id().clone(),
+                action,
+            });
+        };
+        cell.send_message(AgentMsg::<A>::Action(action))
+            .map_err(|err| CastError::NotRunning {
+                id: self.id().clone(),
+                action: match err {
+                    ractor::MessagingErr::SendErr(AgentMsg::Action(action)) => action,
+                    _ => unreachable!("a failed send gives back the message it was given"),
+                },
+            })
+    }
+
+    /// Asks the agent for a snapshot of its state (see [`Agent::snapshot`]).
+    pub async fn snapshot(&self) -> Result<Snapshot, CallError> {
+        let (reply, rx) = Reply::pair();
+        {
+            let current = self.slot.current();
+            let cell = current.as_ref().ok_or_else(|| CallError::NotRunning {
+                id: self.id().clone(),
+            })?;
+            cell.send_message(AgentMsg::<A>::Snapshot(reply))
+                .map_err(|_| CallError::NotRunning {
+                    id: self.id().clone(),
+                })?;
+        }
+        let result = call::await_reply(self.id(), rx, self.slot.call_timeout()).await?;
+        result.map_err(|err| CallError::Snapshot {
+            id: self.id().clone(),
+            reason: err.to_string(),
+        })
+    }
+}
+
+impl<A: Agent> Clone for AgentRef<A> {
+    fn clone(&self) -> Self {
+        Self::from_slot(self.slot.clone())
+    }
+}
+
+impl<A: Agent> fmt::Debug for AgentRef<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AgentRef")
+            .field("id", self.id())
+            .field("agent_type", &A::agent_type())
+            .field("running", &self.is_running())
+            .finish()
+    }
+}
+
+impl<A: Agent> PartialEq for AgentRef<A> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.slot, &other.slot)
+    }
+}
+
+impl<A: Agent> Eq for AgentRef<A> {}

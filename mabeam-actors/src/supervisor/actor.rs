@@ -1,0 +1,337 @@
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Instant;
+
+use mabeam_core::supervision::{Decision, Exit, RestartPlanner, Strategy};
+use ractor::{Actor, ActorCell, ActorId, ActorProcessingErr, ActorRef, SupervisionEvent};
+
+use super::children::Children;
+use super::spec::StartCtx;
+use super::{
+    ChildSpec, RestartInfo, SupervisorError, SupervisorMsg, SupervisorSlot, SupervisorSpec,
+};
+use crate::registry::AgentSlot;
+use crate::AgentSystem;
+
+/// The ractor actor behind every supervisor.
+pub(crate) struct SupervisorActor;
+
+pub(crate) struct SupervisorArgs {
+    pub(crate) spec: SupervisorSpec,
+    pub(crate) system: AgentSystem,
+}
+
+pub(crate) struct SupervisorState {
+    name: Arc<str>,
+    strategy: Strategy,
+    planner: RestartPlanner<Arc<str>>,
+    children: Children,
+    system: AgentSystem,
+    myself: ActorCell,
+    slot: Arc<SupervisorSlot>,
+}
+
+impl SupervisorState {
+    /// Adds `spec` (claiming its agent id) and starts it.
+    async fn add_child(
+        &mut self,
+        spec: ChildSpec,
+    ) -> Result<Option<Arc<AgentSlot>>, SupervisorError> {
+        if self.children.contains(&spec.id) {
+            return Err(SupervisorError::DuplicateChild(spec.id.to_string()));
+        }
+        let slot = match &spec.reserve {
+            Some(reserve) => Some(reserve(
+                self.system.registry(),
+                spec.id.as_ref().into(),
+                self.system.call_timeout(),
+            )?),
+            None => None,
+        };
+        let id = spec.id.clone();
+        self.children.insert(spec, slot.clone());
+        if let Err(err) = self.start_child(&id, None).await {
+            self.remove_child(&id);
+            return Err(err);
+        }
+        Ok(slot)
+    }
+
+    async fn start_child(
+        &mut self,
+        id: &str,
+        restart: Option<RestartInfo>,
+    ) -> Result<(), SupervisorError> {
+        let entry = self
+            .children
+            .get(id)
+            .ok_or_else(|| SupervisorError::NoSuchChild(id.to_owned()))?;
+        if entry.cell.is_some() {
+            return Ok(());
+        }
+        let ctx = StartCtx {
+            supervisor: self.myself.clone(),
+            system: self.system.clone(),
+            restart,
+            slot: entry.slot.clone(),
+        };
+        match (entry.spec.start)(ctx).await {
+            Ok(cell) => {
+                self.children.set_running(id, cell);
+                Ok(())
+            }
+            Err(err) => {
+                tracing::error!(supervisor = %self.name, child = id, error = %err, "child failed to start");
+                Err(SupervisorError::StartFailed {
+                    id: id.to_owned(),
+                    reason: err.to_string(),
+                })
+            }
+        }
+    }
+
+    /// Stops a running child and waits for it, killing it after its shutdown time.
+    async fn stop_child(&mut self, id: &str) {
+        let Some(cell) = self.children.take_cell(id) else {
+            return;
+        };
+        let shutdown = self
+            .children
+            .get(id)
+            .map_or(std::time::Duration::from_secs(5), |e| e.spec.shutdown);
+        if cell.stop_and_wait(None, Some(shutdown)).await.is_err() {
+            tracing::warn!(supervisor = %self.name, child = id, ?shutdown, "child did not stop in time; killing it");
+            let _ = cell.kill_and_wait(Some(shutdown)).await;
+        }
+    }
+
+    /// Forgets a child and frees its agent id.
+    fn remove_child(&mut self, id: &str) {
+        if let Some(entry) = self.children.remove(id) {
+            if let Some(slot) = &entry.slot {
+                self.system.registry().release(slot);
+            }
+        }
+        self.planner.forget(&Arc::from(id));
+    }
+
+    /// Stops every child in reverse start order and forgets them.
+    async fn shutdown(&mut self) {
+        for id in self.children.ids().iter().rev() {
+            self.stop_child(id).await;
+            self.remove_child(id);
+        }
+    }
+
+    async fn on_child_exit(
+        &mut self,
+        myself: &ActorRef<SupervisorMsg>,
+        actor: ActorId,
+        exit: Exit,
+        reason: &str,
+    ) -> Result<(), ActorProcessingErr> {
+        let Some(id) = self.children.id_of(actor) else {
+            // A child we stopped ourselves, or already gone.
+            return Ok(());
+        };
+        self.children.take_cell(&id);
+        match exit {
+            Exit::Failed => {
+                tracing::warn!(supervisor = %self.name, child = %id, reason, "child failed")
+            }
+            Exit::Normal => {
+                tracing::debug!(supervisor = %self.name, child = %id, reason, "child stopped")
+            }
+        }
+
+        self.handle_exits(myself, VecDeque::from([(id, exit)]))
+            .await
+    }
+
+    /// Carries out the planner's decisions for a queue of exits (a failed restart adds one).
+    async fn handle_exits(
+        &mut self,
+        myself: &ActorRef<SupervisorMsg>,
+        mut exits: VecDeque<(Arc<str>, Exit)>,
+    ) -> Result<(), ActorProcessingErr> {
+        while let Some((id, exit)) = exits.pop_front() {
+            let view = self.children.planner_view(&id, self.strategy);
+            match self.planner.on_exit(&view, &id, exit, Instant::now()) {
+                Decision::Ignore => {}
+                Decision::Remove(id) => self.remove_child(&id),
+                Decision::Restart {
+                    stop,
+                    remove,
+                    start,
+                    delay,
+                } => {
+                    for id in &stop {
+                        self.stop_child(id).await;
+                    }
+                    for id in &remove {
+                        self.remove_child(id);
+                    }
+                    if !delay.is_zero() {
+                        tracing::debug!(supervisor = %self.name, children = ?start, ?delay, "restart after backoff");
+                        myself.send_after(delay, move || SupervisorMsg::RestartDelayed(start));
+                        continue;
+                    }
+                    if let Some(failed) = self.restart(&start).await {
+                        exits.push_back((failed, Exit::Failed));
+                    }
+                }
+                Decision::Escalate { restarts, within } => {
+                    tracing::error!(
+                        supervisor = %self.name, restarts, ?within,
+                        "restart intensity exceeded; stopping children and escalating"
+                    );
+                    self.shutdown().await;
+                    return Err(format!(
+                        "supervisor `{}`: {restarts} restarts within {within:?}",
+                        self.name
+                    )
+                    .into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts `ids` in order; returns the first that failed to start (the rest wait for the
+    /// planner's next decision).
+    async fn restart(&mut self, ids: &[Arc<str>]) -> Option<Arc<str>> {
+        for id in ids {
+            let info = RestartInfo {
+                restarts: self.planner.recent_restarts(id),
+            };
+            match self.start_child(id, Some(info)).await {
+                Ok(()) => {}
+                Err(SupervisorError::NoSuchChild(_)) => {}
+                Err(_) => return Some(id.clone()),
+            }
+        }
+        None
+    }
+}
+
+impl Drop for SupervisorState {
+    fn drop(&mut self) {
+        // Reached with children left only when the supervisor was killed or crashed: free
+        // their ids so the registry never points at agents nobody supervises.
+        for entry in self.children.drain() {
+            if let Some(slot) = &entry.slot {
+                self.system.registry().release(slot);
+            }
+        }
+        self.slot.clear_if(self.myself.get_id());
+    }
+}
+
+fn exit_of(reason: Option<&str>) -> Exit {
+    match reason {
+        Some("killed") | Some("actor_task_cancelled") => Exit::Failed,
+        _ => Exit::Normal,
+    }
+}
+
+impl Actor for SupervisorActor {
+    type Msg = SupervisorMsg;
+    type State = SupervisorState;
+    type Arguments = SupervisorArgs;
+
+    async fn pre_start(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        args: Self::Arguments,
+    ) -> Result<Self::State, ActorProcessingErr> {
+        let SupervisorArgs { spec, system } = args;
+        if spec.slot.is_running() {
+            return Err(format!("supervisor `{}` is already running", spec.name).into());
+        }
+        let mut state = SupervisorState {
+            name: spec.name.clone(),
+            strategy: spec.strategy,
+            planner: RestartPlanner::new(spec.strategy, spec.intensity, spec.backoff),
+            children: Children::default(),
+            system,
+            myself: myself.get_cell(),
+            slot: spec.slot.clone(),
+        };
+        for child in spec.children {
+            if let Err(err) = state.add_child(child).await {
+                state.shutdown().await;
+                return Err(err.into());
+            }
+        }
+        spec.slot.set(myself.clone());
+        Ok(state)
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        message: Self::Msg,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        match message {
+            SupervisorMsg::StartChild(spec, reply) => {
+                let _ = reply.send(state.add_child(spec).await);
+            }
+            SupervisorMsg::TerminateChild(id, reply) => {
+                let result = if state.children.contains(&id) {
+                    state.stop_child(&id).await;
+                    state.remove_child(&id);
+                    Ok(())
+                } else {
+                    Err(SupervisorError::NoSuchChild(id))
+                };
+                let _ = reply.send(result);
+            }
+            SupervisorMsg::Children(reply) => {
+                let planner = &state.planner;
+                let _ = reply.send(state.children.infos(|id| planner.recent_restarts(id)));
+            }
+            SupervisorMsg::RestartDelayed(ids) => {
+                if let Some(failed) = state.restart(&ids).await {
+                    return state
+                        .handle_exits(&myself, VecDeque::from([(failed, Exit::Failed)]))
+                        .await;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn handle_supervisor_evt(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        event: SupervisionEvent,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        match event {
+            SupervisionEvent::ActorTerminated(cell, _, reason) => {
+                let exit = exit_of(reason.as_deref());
+                let reason = reason.unwrap_or_else(|| "normal".to_owned());
+                state
+                    .on_child_exit(&myself, cell.get_id(), exit, &reason)
+                    .await
+            }
+            SupervisionEvent::ActorFailed(cell, err) => {
+                state
+                    .on_child_exit(&myself, cell.get_id(), Exit::Failed, &err.to_string())
+                    .await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    async fn post_stop(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        state.shutdown().await;
+        state.slot.clear_if(state.myself.get_id());
+        Ok(())
+    }
+}
