@@ -21,6 +21,11 @@ use crate::registry::AgentSlot;
 /// - [`AgentRef::call`] sends an action and awaits its reply, with the system's default
 ///   timeout or one set per call: `agent.call(Action::Get).timeout(d).await`.
 /// - [`AgentRef::cast`] sends an action without waiting.
+///
+/// A call made while the agent is restarting waits (within its timeout) for the new instance;
+/// a cast fails at once with [`CastError::NotRunning`], giving the action back. A handle follows
+/// its id: if the agent's supervisor is itself restarted and registers the id again, the old
+/// handle reaches the new agent.
 pub struct AgentRef<A: Agent> {
     slot: Arc<AgentSlot>,
     _agent: PhantomData<fn() -> A>,
@@ -34,7 +39,7 @@ impl<A: Agent> AgentRef<A> {
         }
     }
 
-    pub(crate) fn slot(&self) -> &AgentSlot {
+    pub(crate) fn slot(&self) -> &Arc<AgentSlot> {
         &self.slot
     }
 
@@ -64,37 +69,43 @@ impl<A: Agent> AgentRef<A> {
 
     /// Sends `action` without waiting for any result; gives it back when no instance is live.
     pub fn cast(&self, action: A::Action) -> Result<(), CastError<A::Action>> {
-        let current = self.slot.current();
-        let Some(cell) = current.as_ref() else {
-            return Err(CastError::NotRunning {
-                id: self.id().clone(),
-                action,
-            });
+        let mut message = AgentMsg::<A>::Action(action);
+        if let Some(cell) = self.slot.current().as_ref() {
+            match cell.send_message(message) {
+                Ok(()) => return Ok(()),
+                Err(ractor::MessagingErr::SendErr(back)) => message = back,
+                Err(_) => unreachable!("an agent's slot only holds actors of its own type"),
+            }
+        }
+        // The id may have been registered again since this handle was made.
+        if let Some(next) = self
+            .slot
+            .successor()
+            .filter(|s| !Arc::ptr_eq(s, &self.slot))
+        {
+            if let Some(cell) = next.current().as_ref() {
+                match cell.send_message(message) {
+                    Ok(()) => return Ok(()),
+                    Err(ractor::MessagingErr::SendErr(back)) => message = back,
+                    Err(_) => unreachable!("an agent's slot only holds actors of its own type"),
+                }
+            }
+        }
+        let AgentMsg::Action(action) = message else {
+            unreachable!("a failed send gives back the message it was given")
         };
-        cell.send_message(AgentMsg::<A>::Action(action))
-            .map_err(|err| CastError::NotRunning {
-                id: self.id().clone(),
-                action: match err {
-                    ractor::MessagingErr::SendErr(AgentMsg::Action(action)) => action,
-                    _ => unreachable!("a failed send gives back the message it was given"),
-                },
-            })
+        Err(CastError::NotRunning {
+            id: self.id().clone(),
+            action,
+        })
     }
 
     /// Asks the agent for a snapshot of its state (see [`Agent::snapshot`]).
     pub async fn snapshot(&self) -> Result<Snapshot, CallError> {
         let (reply, rx) = Reply::pair();
-        {
-            let current = self.slot.current();
-            let cell = current.as_ref().ok_or_else(|| CallError::NotRunning {
-                id: self.id().clone(),
-            })?;
-            cell.send_message(AgentMsg::<A>::Snapshot(reply))
-                .map_err(|_| CallError::NotRunning {
-                    id: self.id().clone(),
-                })?;
-        }
-        let result = call::await_reply(self.id(), rx, self.slot.call_timeout()).await?;
+        let message = AgentMsg::<A>::Snapshot(reply);
+        let result =
+            call::deliver(self.slot.clone(), message, rx, self.slot.call_timeout()).await?;
         result.map_err(|err| CallError::Snapshot {
             id: self.id().clone(),
             reason: err.to_string(),

@@ -14,13 +14,13 @@ mod slot;
 
 pub use error::{LookupError, RegisterError};
 pub(crate) use slot::AgentSlot;
+use slot::Map;
 
 use std::any::TypeId;
 use std::fmt;
 use std::sync::Arc;
 
 use dashmap::mapref::entry::Entry;
-use dashmap::DashMap;
 use mabeam_core::AgentId;
 
 use crate::{Agent, AgentRef};
@@ -28,7 +28,7 @@ use crate::{Agent, AgentRef};
 /// Agent id → agent, for one agent system. Cheap to clone.
 #[derive(Clone, Default)]
 pub struct Registry {
-    map: Arc<DashMap<AgentId, Arc<AgentSlot>>>,
+    map: Arc<Map>,
 }
 
 impl Registry {
@@ -49,7 +49,11 @@ impl Registry {
                 agent_type: taken.get().type_name(),
             }),
             Entry::Vacant(free) => {
-                let slot = Arc::new(AgentSlot::new::<A>(free.key().clone(), call_timeout));
+                let slot = Arc::new(AgentSlot::new::<A>(
+                    free.key().clone(),
+                    call_timeout,
+                    Arc::downgrade(&self.map),
+                ));
                 free.insert(slot.clone());
                 Ok(slot)
             }
@@ -60,6 +64,7 @@ impl Registry {
     pub(crate) fn release(&self, slot: &Arc<AgentSlot>) {
         self.map
             .remove_if(slot.id().as_str(), |_, current| Arc::ptr_eq(current, slot));
+        slot.mark_released();
     }
 
     /// A typed handle to the agent registered as `id`.

@@ -255,13 +255,6 @@ impl<K: Clone + Eq + Hash> RestartPlanner<K> {
             };
         }
 
-        let history = self.per_child.entry(exited.clone()).or_default();
-        history.push_back(now);
-        while history.front().is_some_and(expired) {
-            history.pop_front();
-        }
-        let delay = self.backoff.delay(history.len() as u32);
-
         let affected: &[Child<K>] = match self.strategy {
             Strategy::OneForOne => &children[pos..=pos],
             Strategy::OneForAll => children,
@@ -276,11 +269,21 @@ impl<K: Clone + Eq + Hash> RestartPlanner<K> {
         for key in &remove {
             self.per_child.remove(key);
         }
-        let start = affected
+        let start: Vec<K> = affected
             .iter()
             .filter(|c| c.key == *exited || c.restart != Restart::Temporary)
             .map(|c| c.key.clone())
             .collect();
+        // Every child started again counts this restart in its own history; the delay follows
+        // the history of the child that exited.
+        for key in &start {
+            let history = self.per_child.entry(key.clone()).or_default();
+            history.push_back(now);
+            while history.front().is_some_and(expired) {
+                history.pop_front();
+            }
+        }
+        let delay = self.backoff.delay(self.recent_restarts(exited));
         Decision::Restart {
             stop,
             remove,
@@ -289,7 +292,8 @@ impl<K: Clone + Eq + Hash> RestartPlanner<K> {
         }
     }
 
-    /// How many times `key` was restarted within the current window.
+    /// How many times `key` was restarted (as the child that exited, or as a sibling) within
+    /// the current window.
     pub fn recent_restarts(&self, key: &K) -> u32 {
         self.per_child.get(key).map_or(0, |h| h.len() as u32)
     }
@@ -430,6 +434,15 @@ mod tests {
         assert_eq!(delay_at(&mut p, t0 + Duration::from_millis(100)), 20);
         // After a quiet window the child starts over.
         assert_eq!(delay_at(&mut p, t0 + Duration::from_secs(5)), 10);
+    }
+
+    #[test]
+    fn siblings_restarted_by_one_for_all_count_the_restart() {
+        let mut p = planner(Strategy::OneForAll);
+        p.on_exit(&abc(), &"b", Exit::Failed, Instant::now());
+        assert_eq!(p.recent_restarts(&"a"), 1);
+        assert_eq!(p.recent_restarts(&"b"), 1);
+        assert_eq!(p.recent_restarts(&"c"), 1);
     }
 
     #[test]

@@ -2,6 +2,7 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
@@ -12,6 +13,8 @@ use tokio::time::Timeout;
 
 use super::{AgentRef, CallError};
 use crate::agent::{Agent, AgentMsg, Reply};
+use crate::registry::AgentSlot;
+use ractor::MessagingErr;
 
 /// A call being prepared: set options, then `.await` it. Nothing is sent before the await.
 ///
@@ -75,18 +78,59 @@ where
     fn into_future(self) -> Self::IntoFuture {
         let slot = self.agent.slot();
         let id = slot.id();
-        let current = slot.current();
-        let Some(cell) = current.as_ref() else {
-            return CallFuture::failed(id, CallError::NotRunning { id: id.clone() });
-        };
         let (reply, rx) = Reply::pair();
-        if cell
-            .send_message(AgentMsg::<A>::Action((self.build)(reply)))
-            .is_err()
-        {
-            return CallFuture::failed(id, CallError::NotRunning { id: id.clone() });
+        let mut message = AgentMsg::<A>::Action((self.build)(reply));
+        if let Some(cell) = slot.current().as_ref() {
+            match cell.send_message(message) {
+                Ok(()) => return CallFuture::waiting(id, rx, self.timeout),
+                Err(MessagingErr::SendErr(back)) => message = back,
+                Err(_) => return CallFuture::failed(id, CallError::NotRunning { id: id.clone() }),
+            }
         }
-        CallFuture::waiting(id, rx, self.timeout)
+        // No live instance right now (restarting, or stopping): wait for the next one.
+        CallFuture {
+            id,
+            state: State::Slow {
+                fut: Box::pin(deliver(slot.clone(), message, rx, self.timeout)),
+            },
+        }
+    }
+}
+
+/// The slow path of a call: waits (within `timeout`) for a live instance, delivers, and waits
+/// for the reply.
+pub(crate) async fn deliver<A: Agent, T>(
+    slot: Arc<AgentSlot>,
+    mut message: AgentMsg<A>,
+    rx: oneshot::Receiver<T>,
+    timeout: Option<Duration>,
+) -> Result<T, CallError> {
+    let id = slot.id().clone();
+    let work = async {
+        loop {
+            let Some((holder, cell)) = slot.running().await else {
+                return Err(CallError::NotRunning { id: id.clone() });
+            };
+            match cell.send_message(message) {
+                Ok(()) => break,
+                // It is stopping: forget it and wait for its successor.
+                Err(MessagingErr::SendErr(back)) => {
+                    message = back;
+                    holder.clear_if(cell.get_id());
+                }
+                Err(_) => return Err(CallError::NotRunning { id: id.clone() }),
+            }
+        }
+        rx.await.map_err(|_| CallError::NoReply { id: id.clone() })
+    };
+    match timeout {
+        Some(after) => tokio::time::timeout(after, work).await.unwrap_or_else(|_| {
+            Err(CallError::Timeout {
+                id: id.clone(),
+                after,
+            })
+        }),
+        None => work.await,
     }
 }
 
@@ -101,8 +145,9 @@ impl<A: Agent, T, F> fmt::Debug for Call<'_, A, T, F> {
 
 pin_project! {
     #[project = StateProj]
-    enum State<T> {
+    enum State<'a, T> {
         Failed { error: Option<CallError> },
+        Slow { fut: Pin<Box<dyn Future<Output = Result<T, CallError>> + Send + 'a>> },
         Waiting { #[pin] rx: oneshot::Receiver<T> },
         Timed { #[pin] rx: Timeout<oneshot::Receiver<T>>, after: Duration },
     }
@@ -114,7 +159,7 @@ pin_project! {
     pub struct CallFuture<'a, T> {
         id: &'a AgentId,
         #[pin]
-        state: State<T>,
+        state: State<'a, T>,
     }
 }
 
@@ -147,6 +192,7 @@ impl<T> Future for CallFuture<'_, T> {
         let no_reply = || CallError::NoReply { id: id.clone() };
         Poll::Ready(match this.state.project() {
             StateProj::Failed { error } => Err(error.take().unwrap_or_else(no_reply)),
+            StateProj::Slow { fut } => ready!(fut.as_mut().poll(cx)),
             StateProj::Waiting { rx } => ready!(rx.poll(cx)).map_err(|_| no_reply()),
             StateProj::Timed { rx, after } => match ready!(rx.poll(cx)) {
                 Ok(reply) => reply.map_err(|_| no_reply()),
@@ -165,13 +211,4 @@ impl<T> fmt::Debug for CallFuture<'_, T> {
             .field("agent", self.id)
             .finish()
     }
-}
-
-/// Awaits a reply receiver with an optional timeout (for the non-action requests).
-pub(crate) async fn await_reply<T>(
-    id: &AgentId,
-    rx: oneshot::Receiver<T>,
-    timeout: Option<Duration>,
-) -> Result<T, CallError> {
-    CallFuture::waiting(id, rx, timeout).await
 }

@@ -1,13 +1,18 @@
 use std::any::TypeId;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
+use dashmap::DashMap;
 use mabeam_core::AgentId;
 use ractor::{ActorCell, ActorId};
+use tokio::sync::Notify;
 
 use crate::Agent;
+
+pub(crate) type Map = DashMap<AgentId, Arc<AgentSlot>>;
 
 /// The registry entry of one agent: its id and type, and its current instance (none while it
 /// is restarting or stopped).
@@ -17,16 +22,29 @@ pub(crate) struct AgentSlot {
     type_name: &'static str,
     call_timeout: Option<Duration>,
     current: ArcSwapOption<ActorCell>,
+    /// Told when an instance is set or the slot is released.
+    changed: Notify,
+    /// The id was freed: this slot gets no new instance.
+    released: AtomicBool,
+    /// Where to look for a newer slot with the same id (after a supervisor restarted it).
+    registry: Weak<Map>,
 }
 
 impl AgentSlot {
-    pub(crate) fn new<A: Agent>(id: AgentId, call_timeout: Option<Duration>) -> Self {
+    pub(crate) fn new<A: Agent>(
+        id: AgentId,
+        call_timeout: Option<Duration>,
+        registry: Weak<Map>,
+    ) -> Self {
         Self {
             id,
             type_id: TypeId::of::<A>(),
             type_name: std::any::type_name::<A>(),
             call_timeout,
             current: ArcSwapOption::empty(),
+            changed: Notify::new(),
+            released: AtomicBool::new(false),
+            registry,
         }
     }
 
@@ -57,6 +75,7 @@ impl AgentSlot {
 
     pub(crate) fn set(&self, cell: ActorCell) {
         self.current.store(Some(Arc::new(cell)));
+        self.changed.notify_waiters();
     }
 
     /// Clears the slot if it still holds the instance `actor` (a newer instance may already
@@ -65,6 +84,46 @@ impl AgentSlot {
         let current = self.current.load();
         if current.as_ref().is_some_and(|c| c.get_id() == actor) {
             self.current.compare_and_swap(&*current, None);
+        }
+    }
+
+    /// The id was freed: wake everyone waiting for an instance.
+    pub(crate) fn mark_released(&self) {
+        self.released.store(true, Ordering::SeqCst);
+        self.changed.notify_waiters();
+    }
+
+    /// The slot that now holds this id for the same agent type: this one unless it was
+    /// released and the id registered again.
+    pub(crate) fn successor(self: &Arc<Self>) -> Option<Arc<Self>> {
+        if !self.released.load(Ordering::SeqCst) {
+            return Some(self.clone());
+        }
+        let registry = self.registry.upgrade()?;
+        let next = registry.get(self.id.as_str())?.clone();
+        (next.type_id == self.type_id && !Arc::ptr_eq(&next, self)).then_some(next)
+    }
+
+    /// Waits for a live instance: through a restart, and on to the id's next slot if this one
+    /// was released and the id registered again. `None` when the agent is gone for good.
+    pub(crate) async fn running(self: &Arc<Self>) -> Option<(Arc<Self>, Arc<ActorCell>)> {
+        let mut slot = self.clone();
+        loop {
+            let next = {
+                let notified = slot.changed.notified();
+                tokio::pin!(notified);
+                notified.as_mut().enable();
+                if let Some(cell) = slot.current.load_full() {
+                    return Some((slot.clone(), cell));
+                }
+                if slot.released.load(Ordering::SeqCst) {
+                    slot.successor()?
+                } else {
+                    notified.await;
+                    continue;
+                }
+            };
+            slot = next;
         }
     }
 }
