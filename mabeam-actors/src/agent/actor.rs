@@ -93,6 +93,9 @@ impl<A: Agent> Actor for AgentActor<A> {
             subscriber: None,
             sensors: Vec::new(),
         };
+        // Published before the hooks run: messages sent from now on queue in the mailbox until
+        // the agent is ready. If the start fails, `Instance::drop` unpublishes it.
+        slot.set(myself.get_cell());
         let mut agent = factory();
         if let Some(snapshot) = restore {
             agent.restore(snapshot)?;
@@ -122,7 +125,6 @@ impl<A: Agent> Actor for AgentActor<A> {
                 .sensors
                 .push(sensor.spawn::<A>(index, myself.get_cell()));
         }
-        slot.set(myself.get_cell());
         Ok(AgentState {
             agent,
             ctx,

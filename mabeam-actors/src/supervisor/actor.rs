@@ -37,9 +37,7 @@ impl SupervisorState {
         &mut self,
         spec: ChildSpec,
     ) -> Result<Option<Arc<AgentSlot>>, SupervisorError> {
-        if self.children.contains(&spec.id) {
-            return Err(SupervisorError::DuplicateChild(spec.id.to_string()));
-        }
+        // An agent id is unique in the whole system: the registry's answer comes first.
         let slot = match &spec.reserve {
             Some(reserve) => Some(reserve(
                 self.system.registry(),
@@ -48,6 +46,12 @@ impl SupervisorState {
             )?),
             None => None,
         };
+        if self.children.contains(&spec.id) {
+            if let Some(slot) = &slot {
+                self.system.registry().release(slot);
+            }
+            return Err(SupervisorError::DuplicateChild(spec.id.to_string()));
+        }
         let id = spec.id.clone();
         self.children.insert(spec, slot.clone());
         if let Err(err) = self.start_child(&id, None).await {
@@ -186,6 +190,7 @@ impl SupervisorState {
                         "restart intensity exceeded; stopping children and escalating"
                     );
                     self.shutdown().await;
+                    self.slot.clear_if(self.myself.get_id());
                     return Err(format!(
                         "supervisor `{}`: {restarts} restarts within {within:?}",
                         self.name
@@ -245,7 +250,7 @@ impl Actor for SupervisorActor {
         args: Self::Arguments,
     ) -> Result<Self::State, ActorProcessingErr> {
         let SupervisorArgs { spec, system } = args;
-        if spec.slot.is_running() {
+        if spec.slot.is_alive() {
             return Err(format!("supervisor `{}` is already running", spec.name).into());
         }
         let mut state = SupervisorState {

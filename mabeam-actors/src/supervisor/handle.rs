@@ -31,6 +31,14 @@ impl SupervisorSlot {
         self.current.load().is_some()
     }
 
+    /// Whether the published instance is still alive (not stopping or stopped).
+    pub(crate) fn is_alive(&self) -> bool {
+        self.current
+            .load()
+            .as_ref()
+            .is_some_and(|actor| actor.get_status() < ractor::ActorStatus::Draining)
+    }
+
     pub(crate) fn clear_if(&self, actor: ActorId) {
         let current = self.current.load();
         if current.as_ref().is_some_and(|c| c.get_id() == actor) {

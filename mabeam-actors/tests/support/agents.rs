@@ -33,7 +33,13 @@ pub fn probe() -> (Probe, Events) {
 impl Events {
     /// The next event.
     pub async fn next(&mut self) -> String {
-        tokio::time::timeout(PATIENCE, self.0.recv())
+        self.next_within(PATIENCE).await
+    }
+
+    /// The next event, waiting at most `patience` (for tests on a paused clock, where
+    /// timers fire in order of deadline).
+    pub async fn next_within(&mut self, patience: Duration) -> String {
+        tokio::time::timeout(patience, self.0.recv())
             .await
             .expect("an event should arrive")
             .expect("probe closed")
@@ -151,6 +157,17 @@ impl Agent for Worker {
     async fn on_stop(&mut self, _ctx: &mut Ctx<Self>) {
         self.probe.send(format!("stop {}", self.name));
     }
+}
+
+/// Waits until the agent has no live instance (it crashed or stopped).
+pub async fn until_down<A: Agent>(agent: &AgentRef<A>) {
+    tokio::time::timeout(PATIENCE, async {
+        while agent.is_running() {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("the agent goes down");
 }
 
 pub async fn system() -> AgentSystem {
