@@ -26,6 +26,10 @@ use crate::registry::AgentSlot;
 /// a cast fails at once with [`CastError::NotRunning`], giving the action back. A handle follows
 /// its id: if the agent's supervisor is itself restarted and registers the id again, the old
 /// handle reaches the new agent.
+///
+/// Delivery is at most once, as in Erlang: an instance that crashes takes the messages still
+/// in its mailbox with it (their callers get [`CallError::NoReply`]); the restarted instance
+/// starts with an empty mailbox.
 pub struct AgentRef<A: Agent> {
     slot: Arc<AgentSlot>,
     _agent: PhantomData<fn() -> A>,

@@ -56,11 +56,15 @@ async fn a_child_that_ignores_stop_is_killed_after_its_shutdown_time() {
         .unwrap();
     events.next().await;
     // Busy for an hour: the stop request waits behind it, then the supervisor kills it.
-    let (reply, _rx) = Reply::pair();
-    slow.cast(Work::Slow(Duration::from_secs(3600), reply))
-        .unwrap();
+    // (A call, not a cast: ractor takes a stop request before queued messages, so the agent
+    // must be inside the action before we ask it to stop.)
+    slow.call(Work::Hold).await.unwrap();
     system.stop_agent("slow").await.unwrap();
     assert!(!system.registry().contains("slow"));
-    assert!(events.drain().is_empty(), "a killed agent runs no on_stop");
+    let after = events.drain();
+    assert!(
+        after.is_empty(),
+        "a killed agent runs no on_stop: {after:?}"
+    );
     system.shutdown().await;
 }

@@ -15,7 +15,6 @@ pub struct SubscriberId(u64);
 
 /// What [`SignalBus::publish`] did with a signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[must_use = "a report says whether any subscriber dropped the signal"]
 pub struct PublishReport {
     /// Subscribers whose patterns matched.
     pub matched: usize,

@@ -99,6 +99,8 @@ pub enum Work {
     Slow(Duration, Reply<u64>),
     /// Never replies: drops the reply.
     Ignore(Reply<u64>),
+    /// Replies at once, then stays busy for an hour.
+    Hold(Reply<()>),
 }
 
 impl Worker {
@@ -135,6 +137,10 @@ impl Agent for Worker {
                 let _ = reply.send(self.n);
             }
             Work::Ignore(reply) => drop(reply),
+            Work::Hold(reply) => {
+                let _ = reply.send(());
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+            }
         }
         Ok(())
     }
