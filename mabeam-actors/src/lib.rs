@@ -77,3 +77,8 @@ pub use system::{AgentSystem, AgentSystemBuilder, StartError};
 /// Which ractor types mabeam exposes: `Actor` and friends, for plain-actor children of
 /// supervisors ([`ChildSpec::actor`]).
 pub use ractor;
+
+/// The repository README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
