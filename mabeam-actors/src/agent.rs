@@ -24,9 +24,9 @@
 //!             CounterAction::Add(by, reply) => {
 //!                 self.n += by;
 //!                 ctx.emit("counter.changed", self.n)?;
-//!                 let _ = reply.send(self.n);
+//!                 reply.send(self.n);
 //!             }
-//!             CounterAction::Get(reply) => { let _ = reply.send(self.n); }
+//!             CounterAction::Get(reply) => { reply.send(self.n); }
 //!         }
 //!         Ok(())
 //!     }

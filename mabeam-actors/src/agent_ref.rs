@@ -133,9 +133,10 @@ impl<A: Agent> fmt::Debug for AgentRef<A> {
     }
 }
 
+/// Two handles are equal when they name the same agent id (handles follow the id).
 impl<A: Agent> PartialEq for AgentRef<A> {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.slot, &other.slot)
+        self.id() == other.id()
     }
 }
 

@@ -26,7 +26,7 @@
 //!         let Op::Add(by, reply) = op;
 //!         self.n += by;
 //!         ctx.emit("counter.changed", self.n)?;
-//!         let _ = reply.send(self.n);
+//!         reply.send(self.n);
 //!         Ok(())
 //!     }
 //! }

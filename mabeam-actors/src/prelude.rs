@@ -2,6 +2,6 @@
 
 pub use crate::{
     Agent, AgentError, AgentId, AgentRef, AgentSystem, Backoff, CallError, ChildSpec, Ctx,
-    Intensity, Lane, Reading, Reply, Restart, Sensor, Signal, Snapshot, Strategy, SupervisorRef,
-    SupervisorSpec, Topic, TopicPattern,
+    Intensity, Lane, Reading, Reply, Restart, RestartInfo, Sensor, Signal, Snapshot, SnapshotError,
+    Strategy, SupervisorRef, SupervisorSpec, Topic, TopicPattern,
 };

@@ -8,6 +8,9 @@
 //! stops its children one at a time in reverse start order, each given its shutdown time before
 //! being killed.
 //!
+//! Supervisors report exits, restarts, removals and escalations as [`SupervisorReport`]
+//! signals on `mabeam.supervisor.*` (control lane).
+//!
 //! The restart rules themselves are the pure [`RestartPlanner`](mabeam_core::supervision) of
 //! `mabeam-core`; this module carries its decisions out.
 //!
@@ -39,6 +42,7 @@ mod children;
 mod error;
 mod handle;
 mod messages;
+mod report;
 mod spec;
 
 pub(crate) use actor::{SupervisorActor, SupervisorArgs};
@@ -47,6 +51,7 @@ pub use handle::SupervisorRef;
 pub(crate) use handle::SupervisorSlot;
 pub use mabeam_core::supervision::{Backoff, Intensity, Restart, Strategy};
 pub(crate) use messages::SupervisorMsg;
+pub use report::SupervisorReport;
 pub use spec::{
     ChildInfo, ChildKind, ChildSpec, RestartInfo, SupervisorSpec, SupervisorSpecBuilder,
 };

@@ -36,7 +36,7 @@ struct Inner {
 /// # #[derive(Default)] struct Echo;
 /// # impl Agent for Echo { type Action = (String, Reply<String>);
 /// #   async fn handle(&mut self, _: &mut Ctx<Self>, (s, r): (String, Reply<String>)) -> Result<(), AgentError> {
-/// #     let _ = r.send(s); Ok(()) } }
+/// #     r.send(s); Ok(()) } }
 ///
 /// # #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -36,7 +36,7 @@ impl Agent for Account {
         match op {
             AccountOp::Deposit(n, reply) => {
                 self.balance += n;
-                let _ = reply.send(self.balance);
+                reply.send(self.balance);
             }
             AccountOp::Withdraw(n, reply) => {
                 let result = if n > self.balance {
@@ -48,7 +48,7 @@ impl Agent for Account {
                     self.balance -= n;
                     Ok(self.balance)
                 };
-                let _ = reply.send(result);
+                reply.send(result);
             }
             AccountOp::Corrupt(_reply) => return Err("invariant broken".into()),
         }

@@ -47,7 +47,7 @@ impl Agent for Consumer {
 
     async fn handle(&mut self, _: &mut Ctx<Self>, op: ConsumerOp) -> Result<(), AgentError> {
         let ConsumerOp::Block(gate, blocked) = op;
-        let _ = blocked.send(());
+        blocked.send(());
         let _ = gate.await;
         Ok(())
     }

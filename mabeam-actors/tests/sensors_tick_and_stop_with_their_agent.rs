@@ -22,7 +22,7 @@ impl Agent for Sampler {
     type Action = Reply<()>;
 
     async fn handle(&mut self, _: &mut Ctx<Self>, reply: Reply<()>) -> Result<(), AgentError> {
-        let _ = reply.send(());
+        reply.send(());
         Ok(())
     }
 

@@ -115,7 +115,7 @@ impl Agent for Sink {
         _: &mut Ctx<Self>,
         (gate, blocked): Self::Action,
     ) -> Result<(), AgentError> {
-        let _ = blocked.send(());
+        blocked.send(());
         let _ = gate.await;
         Ok(())
     }

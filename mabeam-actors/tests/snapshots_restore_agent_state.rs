@@ -29,10 +29,10 @@ impl Agent for Tally {
         match op {
             TallyOp::Add(item, reply) => {
                 self.items.push(item);
-                let _ = reply.send(self.items.len());
+                reply.send(self.items.len());
             }
             TallyOp::List(reply) => {
-                let _ = reply.send(self.items.clone());
+                reply.send(self.items.clone());
             }
         }
         Ok(())

@@ -143,7 +143,7 @@ impl<A: Agent> Actor for AgentActor<A> {
             AgentMsg::Action(action) => state.agent.handle(&mut state.ctx, action).await,
             AgentMsg::Sensor(reading) => state.agent.on_sensor(&mut state.ctx, reading).await,
             AgentMsg::Snapshot(reply) => {
-                let _ = reply.send(state.agent.snapshot());
+                reply.send(state.agent.snapshot());
                 Ok(())
             }
             AgentMsg::SignalsReady => {

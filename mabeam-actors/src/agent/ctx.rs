@@ -3,7 +3,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mabeam_core::{AgentId, IntoTopic, Signal, SignalBuilder, TopicError};
+use mabeam_core::{AgentId, IntoTopic, Lane, Signal, SignalBuilder, TopicError};
 use ractor::ActorCell;
 use serde::Serialize;
 
@@ -65,6 +65,19 @@ impl<A: Agent> Ctx<A> {
         T: Serialize + Send + Sync + 'static,
     {
         Ok(self.publish(self.signal(topic)?.data(data).build()))
+    }
+
+    /// Emits a signal on `topic` carrying `data`, from this agent, on `lane`.
+    pub fn emit_on<T>(
+        &self,
+        lane: Lane,
+        topic: impl IntoTopic,
+        data: T,
+    ) -> Result<PublishReport, TopicError>
+    where
+        T: Serialize + Send + Sync + 'static,
+    {
+        Ok(self.publish(self.signal(topic)?.lane(lane).data(data).build()))
     }
 
     /// Starts a signal on `topic` with this agent as its source; finish it and pass it to

@@ -18,8 +18,14 @@ impl<T> Reply<T> {
         (Self { tx }, rx)
     }
 
-    /// Sends the result; gives it back when the caller stopped waiting (timed out or gone).
-    pub fn send(self, value: T) -> Result<(), T> {
+    /// Sends the result. If the caller stopped waiting (timed out or gone) the value is
+    /// dropped; use [`Reply::try_send`] to get it back.
+    pub fn send(self, value: T) {
+        let _ = self.tx.send(value);
+    }
+
+    /// Sends the result; gives it back when the caller stopped waiting.
+    pub fn try_send(self, value: T) -> Result<(), T> {
         self.tx.send(value)
     }
 

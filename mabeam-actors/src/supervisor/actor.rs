@@ -8,7 +8,8 @@ use ractor::{Actor, ActorCell, ActorId, ActorProcessingErr, ActorRef, Supervisio
 use super::children::Children;
 use super::spec::StartCtx;
 use super::{
-    ChildSpec, RestartInfo, SupervisorError, SupervisorMsg, SupervisorSlot, SupervisorSpec,
+    ChildSpec, RestartInfo, SupervisorError, SupervisorMsg, SupervisorReport, SupervisorSlot,
+    SupervisorSpec,
 };
 use crate::registry::AgentSlot;
 use crate::AgentSystem;
@@ -109,6 +110,10 @@ impl SupervisorState {
         }
     }
 
+    fn report(&self) -> SupervisorReport {
+        SupervisorReport::new(&self.name)
+    }
+
     /// Forgets a child and frees its agent id.
     fn remove_child(&mut self, id: &str) {
         if let Some(entry) = self.children.remove(id) {
@@ -139,6 +144,10 @@ impl SupervisorState {
             return Ok(());
         };
         self.children.take_cell(&id);
+        self.report()
+            .child(&id)
+            .reason(reason, exit == Exit::Failed)
+            .publish(&self.system, SupervisorReport::EXITED);
         match exit {
             Exit::Failed => {
                 tracing::warn!(supervisor = %self.name, child = %id, reason, "child failed")
@@ -162,7 +171,12 @@ impl SupervisorState {
             let view = self.children.planner_view(&id, self.strategy);
             match self.planner.on_exit(&view, &id, exit, Instant::now()) {
                 Decision::Ignore => {}
-                Decision::Remove(id) => self.remove_child(&id),
+                Decision::Remove(id) => {
+                    self.remove_child(&id);
+                    self.report()
+                        .child(&id)
+                        .publish(&self.system, SupervisorReport::REMOVED);
+                }
                 Decision::Restart {
                     stop,
                     remove,
@@ -174,6 +188,9 @@ impl SupervisorState {
                     }
                     for id in &remove {
                         self.remove_child(id);
+                        self.report()
+                            .child(id)
+                            .publish(&self.system, SupervisorReport::REMOVED);
                     }
                     if !delay.is_zero() {
                         tracing::debug!(supervisor = %self.name, children = ?start, ?delay, "restart after backoff");
@@ -191,6 +208,9 @@ impl SupervisorState {
                     );
                     self.shutdown().await;
                     self.slot.clear_if(self.myself.get_id());
+                    self.report()
+                        .restarts(restarts)
+                        .publish(&self.system, SupervisorReport::ESCALATED);
                     return Err(format!(
                         "supervisor `{}`: {restarts} restarts within {within:?}",
                         self.name
@@ -210,7 +230,11 @@ impl SupervisorState {
                 restarts: self.planner.recent_restarts(id),
             };
             match self.start_child(id, Some(info)).await {
-                Ok(()) => {}
+                Ok(()) => self
+                    .report()
+                    .child(id)
+                    .restarts(info.restarts)
+                    .publish(&self.system, SupervisorReport::RESTARTED),
                 Err(SupervisorError::NoSuchChild(_)) => {}
                 Err(_) => return Some(id.clone()),
             }
@@ -232,10 +256,13 @@ impl Drop for SupervisorState {
     }
 }
 
-fn exit_of(reason: Option<&str>) -> Exit {
+/// How a child's termination counts. `None`: its task was cancelled, which mabeam never does —
+/// the tokio runtime is shutting down, so restarting would only spin.
+fn exit_of(reason: Option<&str>) -> Option<Exit> {
     match reason {
-        Some("killed") | Some("actor_task_cancelled") => Exit::Failed,
-        _ => Exit::Normal,
+        Some("actor_task_cancelled") => None,
+        Some("killed") => Some(Exit::Failed),
+        _ => Some(Exit::Normal),
     }
 }
 
@@ -280,7 +307,7 @@ impl Actor for SupervisorActor {
     ) -> Result<(), ActorProcessingErr> {
         match message {
             SupervisorMsg::StartChild(spec, reply) => {
-                let _ = reply.send(state.add_child(spec).await);
+                reply.send(state.add_child(spec).await);
             }
             SupervisorMsg::TerminateChild(id, reply) => {
                 let result = if state.children.contains(&id) {
@@ -290,11 +317,11 @@ impl Actor for SupervisorActor {
                 } else {
                     Err(SupervisorError::NoSuchChild(id))
                 };
-                let _ = reply.send(result);
+                reply.send(result);
             }
             SupervisorMsg::Children(reply) => {
                 let planner = &state.planner;
-                let _ = reply.send(state.children.infos(|id| planner.recent_restarts(id)));
+                reply.send(state.children.infos(|id| planner.recent_restarts(id)));
             }
             SupervisorMsg::RestartDelayed(ids) => {
                 if let Some(failed) = state.restart(&ids).await {
@@ -315,7 +342,13 @@ impl Actor for SupervisorActor {
     ) -> Result<(), ActorProcessingErr> {
         match event {
             SupervisionEvent::ActorTerminated(cell, _, reason) => {
-                let exit = exit_of(reason.as_deref());
+                let Some(exit) = exit_of(reason.as_deref()) else {
+                    tracing::debug!(supervisor = %state.name, "child task cancelled: runtime shutting down");
+                    if let Some(id) = state.children.id_of(cell.get_id()) {
+                        state.children.take_cell(&id);
+                    }
+                    return Ok(());
+                };
                 let reason = reason.unwrap_or_else(|| "normal".to_owned());
                 state
                     .on_child_exit(&myself, cell.get_id(), exit, &reason)
@@ -338,5 +371,18 @@ impl Actor for SupervisorActor {
         state.shutdown().await;
         state.slot.clear_if(state.myself.get_id());
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cancelled_task_is_not_an_exit_to_act_on() {
+        assert_eq!(exit_of(Some("actor_task_cancelled")), None);
+        assert_eq!(exit_of(Some("killed")), Some(Exit::Failed));
+        assert_eq!(exit_of(None), Some(Exit::Normal));
+        assert_eq!(exit_of(Some("done for today")), Some(Exit::Normal));
     }
 }

@@ -124,21 +124,21 @@ impl Agent for Worker {
         match action {
             Work::Add(by, reply) => {
                 self.n += by;
-                let _ = reply.send(self.n);
+                reply.send(self.n);
             }
             Work::Get(reply) => {
-                let _ = reply.send(self.n);
+                reply.send(self.n);
             }
             Work::Fail => return Err(format!("{} was told to fail", self.name).into()),
             Work::Panic => panic!("{} was told to panic", self.name),
             Work::Stop => _ctx.stop(),
             Work::Slow(delay, reply) => {
                 tokio::time::sleep(delay).await;
-                let _ = reply.send(self.n);
+                reply.send(self.n);
             }
             Work::Ignore(reply) => drop(reply),
             Work::Hold(reply) => {
-                let _ = reply.send(());
+                reply.send(());
                 tokio::time::sleep(Duration::from_secs(3600)).await;
             }
         }

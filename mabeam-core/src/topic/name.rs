@@ -31,6 +31,18 @@ impl Topic {
         Ok(Self(Arc::from(name)))
     }
 
+    /// Parses a topic known when the program is written.
+    ///
+    /// # Panics
+    /// When `name` is invalid: a bug in the program, not bad input.
+    #[track_caller]
+    pub fn from_static(name: &'static str) -> Self {
+        match Self::new(name) {
+            Ok(t) => t,
+            Err(err) => panic!("invalid topic `{name}`: {err}"),
+        }
+    }
+
     /// The topic as a string.
     pub fn as_str(&self) -> &str {
         &self.0

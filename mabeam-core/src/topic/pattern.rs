@@ -66,6 +66,18 @@ impl TopicPattern {
         })
     }
 
+    /// Parses a pattern known when the program is written.
+    ///
+    /// # Panics
+    /// When `pattern` is invalid: a bug in the program, not bad input.
+    #[track_caller]
+    pub fn from_static(pattern: &'static str) -> Self {
+        match Self::new(pattern) {
+            Ok(p) => p,
+            Err(err) => panic!("invalid topic pattern `{pattern}`: {err}"),
+        }
+    }
+
     /// The pattern as written.
     pub fn as_str(&self) -> &str {
         &self.text
