@@ -44,6 +44,7 @@
 
 mod actor;
 mod ctx;
+mod handler_output;
 mod messages;
 mod reply;
 mod sensor;
@@ -51,6 +52,7 @@ mod traits;
 
 pub(crate) use actor::{AgentActor, AgentArgs, Factory};
 pub use ctx::Ctx;
+pub use handler_output::HandlerOutput;
 pub(crate) use messages::AgentMsg;
 pub use reply::Reply;
 pub use sensor::{Reading, Sensor};

@@ -3,7 +3,7 @@
 mod call;
 mod error;
 
-pub use call::{Call, CallFuture};
+pub use call::{Call, CallFuture, IntoAction};
 pub use error::{CallError, CastError};
 
 use std::fmt;
@@ -69,6 +69,16 @@ impl<A: Agent> AgentRef<A> {
         T: Send + 'static,
     {
         Call::new(self, build, self.slot.call_timeout())
+    }
+
+    /// Like [`AgentRef::call`], for a prepared request (what `#[agent]`'s handle methods
+    /// use).
+    pub fn request<T, R>(&self, request: R) -> Call<'_, A, T, R>
+    where
+        R: IntoAction<A, T>,
+        T: Send + 'static,
+    {
+        Call::new(self, request, self.slot.call_timeout())
     }
 
     /// Sends `action` without waiting for any result; gives it back when no instance is live.

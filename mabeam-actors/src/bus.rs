@@ -33,11 +33,13 @@
 mod config;
 mod error;
 mod lane_queue;
+mod payload;
 mod signal_bus;
 mod subscription;
 
 pub use config::{BusConfig, BusConfigError, LaneConfig, Overflow};
 pub use error::{RecvError, TryRecvError};
 pub(crate) use lane_queue::{LaneQueue, Popped};
+pub use payload::SignalPayload;
 pub use signal_bus::{PublishReport, SignalBus, SubscriberId};
 pub use subscription::Subscription;

@@ -58,10 +58,10 @@ pub mod supervisor;
 mod system;
 
 pub use agent::{Agent, AgentError, Ctx, Reading, Reply, Sensor};
-pub use agent_ref::{AgentRef, Call, CallError, CallFuture, CastError};
+pub use agent_ref::{AgentRef, Call, CallError, CallFuture, CastError, IntoAction};
 pub use bus::{
     BusConfig, BusConfigError, LaneConfig, Overflow, PublishReport, RecvError, SignalBus,
-    Subscription, TryRecvError,
+    SignalPayload, Subscription, TryRecvError,
 };
 pub use mabeam_core::{
     AgentId, IntoTopic, Lane, Signal, SignalBuilder, SignalId, Snapshot, SnapshotError, Topic,
@@ -73,6 +73,46 @@ pub use supervisor::{
     SupervisorError, SupervisorRef, SupervisorSpec,
 };
 pub use system::{AgentSystem, AgentSystemBuilder, StartError};
+
+pub use mabeam_macros::{action, agent, on_restart, on_signal, on_start, on_stop, sensor, Signal};
+
+/// What generated code refers to. Not public API: names here change without notice.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::agent::HandlerOutput;
+    pub use crate::{
+        Agent, AgentError, AgentRef, Call, Ctx, IntoAction, Lane, Reading, Reply, RestartInfo, Sensor,
+        Signal, SignalPayload, Snapshot, SnapshotError, Topic, TopicPattern,
+    };
+    pub use serde;
+    pub use std::sync::LazyLock;
+    pub use std::time::Duration;
+    pub use tracing;
+
+    /// A stream sensor whose item type is checked against the handler's argument.
+    pub fn sensor_stream<T, S>(name: &'static str, stream: S) -> Sensor
+    where
+        S: futures::Stream<Item = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        Sensor::stream(name, stream)
+    }
+
+    /// Restores a serde agent from a snapshot of its own type.
+    pub fn restore_from<A>(agent: &mut A, snapshot: Snapshot) -> Result<(), SnapshotError>
+    where
+        A: Agent + serde::de::DeserializeOwned,
+    {
+        if snapshot.agent_type() != A::agent_type() {
+            return Err(SnapshotError::WrongType {
+                expected: A::agent_type(),
+                found: snapshot.agent_type().to_owned(),
+            });
+        }
+        *agent = snapshot.decode()?;
+        Ok(())
+    }
+}
 
 /// Which ractor types mabeam exposes: `Actor` and friends, for plain-actor children of
 /// supervisors ([`ChildSpec::actor`]).

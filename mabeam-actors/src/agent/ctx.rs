@@ -8,7 +8,7 @@ use ractor::ActorCell;
 use serde::Serialize;
 
 use super::{Agent, AgentMsg};
-use crate::bus::PublishReport;
+use crate::bus::{PublishReport, SignalPayload};
 use crate::registry::AgentSlot;
 use crate::supervisor::RestartInfo;
 use crate::{AgentRef, AgentSystem};
@@ -78,6 +78,11 @@ impl<A: Agent> Ctx<A> {
         T: Serialize + Send + Sync + 'static,
     {
         Ok(self.publish(self.signal(topic)?.lane(lane).data(data).build()))
+    }
+
+    /// Emits a typed payload on its own topic and lane (see [`SignalPayload`]).
+    pub fn emit_signal<P: SignalPayload>(&self, payload: P) -> PublishReport {
+        self.publish(payload.into_signal(self.id().as_str()))
     }
 
     /// Starts a signal on `topic` with this agent as its source; finish it and pass it to

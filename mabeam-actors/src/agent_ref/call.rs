@@ -16,6 +16,21 @@ use crate::agent::{Agent, AgentMsg, Reply};
 use crate::registry::AgentSlot;
 use ractor::MessagingErr;
 
+/// Builds an agent's action around the [`Reply`] for its result: what [`Call`] sends.
+///
+/// Implemented for closures `FnOnce(Reply<T>) -> A::Action` (what [`AgentRef::call`] takes)
+/// and for the request types `#[agent]` generates.
+pub trait IntoAction<A: Agent, T> {
+    /// The action, carrying `reply`.
+    fn into_action(self, reply: Reply<T>) -> A::Action;
+}
+
+impl<A: Agent, T, F: FnOnce(Reply<T>) -> A::Action> IntoAction<A, T> for F {
+    fn into_action(self, reply: Reply<T>) -> A::Action {
+        self(reply)
+    }
+}
+
 /// A call being prepared: set options, then `.await` it. Nothing is sent before the await.
 ///
 /// ```no_run
@@ -40,7 +55,7 @@ pub struct Call<'a, A: Agent, T, F> {
 impl<'a, A, T, F> Call<'a, A, T, F>
 where
     A: Agent,
-    F: FnOnce(Reply<T>) -> A::Action,
+    F: IntoAction<A, T>,
     T: Send + 'static,
 {
     pub(super) fn new(agent: &'a AgentRef<A>, build: F, timeout: Option<Duration>) -> Self {
@@ -69,7 +84,7 @@ where
 impl<'a, A, T, F> IntoFuture for Call<'a, A, T, F>
 where
     A: Agent,
-    F: FnOnce(Reply<T>) -> A::Action,
+    F: IntoAction<A, T>,
     T: Send + 'static,
 {
     type Output = Result<T, CallError>;
@@ -79,7 +94,7 @@ where
         let slot = self.agent.slot();
         let id = slot.id();
         let (reply, rx) = Reply::pair();
-        let mut message = AgentMsg::<A>::Action((self.build)(reply));
+        let mut message = AgentMsg::<A>::Action(self.build.into_action(reply));
         if let Some(cell) = slot.current().as_ref() {
             match cell.send_message(message) {
                 Ok(()) => return CallFuture::waiting(id, rx, self.timeout),
