@@ -81,8 +81,8 @@ pub use mabeam_macros::{action, agent, on_restart, on_signal, on_start, on_stop,
 pub mod __private {
     pub use crate::agent::HandlerOutput;
     pub use crate::{
-        Agent, AgentError, AgentRef, Call, Ctx, IntoAction, Lane, Reading, Reply, RestartInfo, Sensor,
-        Signal, SignalPayload, Snapshot, SnapshotError, Topic, TopicPattern,
+        Agent, AgentError, AgentRef, Call, Ctx, IntoAction, Lane, Reading, Reply, RestartInfo,
+        Sensor, Signal, SignalPayload, Snapshot, SnapshotError, Topic, TopicPattern,
     };
     pub use serde;
     pub use std::sync::LazyLock;

@@ -141,7 +141,10 @@ async fn handle_methods_take_per_call_timeouts() {
         .await
         .unwrap_err();
     assert!(matches!(err, CallError::Timeout { .. }));
-    assert_eq!(counter.slow(Duration::from_secs(10)).no_timeout().await, Ok(0));
+    assert_eq!(
+        counter.slow(Duration::from_secs(10)).no_timeout().await,
+        Ok(0)
+    );
     system.shutdown().await;
 }
 
@@ -160,7 +163,10 @@ async fn signal_handlers_hooks_and_errors_work() {
     assert_eq!(counter.fail().await, Ok(Err("asked to".to_owned())));
     // ...a handler error fails the agent: a signal that cannot be decoded.
     system.publish(Signal::new(Topic::from_static("reset.bad"), "not a number"));
-    assert_eq!(events.take(3).await, ["signal reset.bad", "restart #1", "start c"]);
+    assert_eq!(
+        events.take(3).await,
+        ["signal reset.bad", "restart #1", "start c"]
+    );
     assert_eq!(counter.get().await, Ok(0));
     system.shutdown().await;
 }
@@ -173,7 +179,11 @@ async fn snapshot_support_is_generated_from_serde() {
     let snapshot = counter.snapshot().await.unwrap();
     assert_eq!(snapshot.agent_type(), "Counter");
     let copy = system
-        .spawn_agent::<Counter>(ChildSpec::agent_from_snapshot("copy", Counter::default, snapshot))
+        .spawn_agent::<Counter>(ChildSpec::agent_from_snapshot(
+            "copy",
+            Counter::default,
+            snapshot,
+        ))
         .await
         .unwrap();
     assert_eq!(copy.get().await, Ok(7));

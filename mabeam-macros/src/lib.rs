@@ -1,6 +1,11 @@
 //! Procedural macros of mabeam. Use them through `mabeam_actors` (which re-exports them and
 //! documents them with examples); generated code refers to `mabeam_actors::__private`.
-#![warn(missing_docs, missing_debug_implementations, rust_2018_idioms, unreachable_pub)]
+#![warn(
+    missing_docs,
+    missing_debug_implementations,
+    rust_2018_idioms,
+    unreachable_pub
+)]
 #![forbid(unsafe_code)]
 
 use proc_macro::TokenStream;

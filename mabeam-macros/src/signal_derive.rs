@@ -24,7 +24,9 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
             } else if meta.path.is_ident("crate") {
                 krate = meta.value()?.parse::<LitStr>()?.parse()?;
             } else {
-                return Err(meta.error("unknown `#[signal]` option: expected `topic`, `lane` or `crate`"));
+                return Err(
+                    meta.error("unknown `#[signal]` option: expected `topic`, `lane` or `crate`")
+                );
             }
             Ok(())
         });
@@ -40,7 +42,10 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
             topic
         }
         None => {
-            errors.at(&input.ident, "`#[derive(Signal)]` needs `#[signal(topic = \"..\")]`");
+            errors.at(
+                &input.ident,
+                "`#[derive(Signal)]` needs `#[signal(topic = \"..\")]`",
+            );
             LitStr::new("invalid", proc_macro2::Span::call_site())
         }
     };

@@ -44,7 +44,7 @@ pub(crate) struct ActionDef {
 
 pub(crate) enum SensorKind {
     Every { nanos: u64 },
-    Stream { source: Ident, item: Type },
+    Stream { source: Ident, item: Box<Type> },
 }
 
 pub(crate) struct SensorDef {

@@ -9,14 +9,22 @@ use syn::{
     Visibility,
 };
 
-use super::model::{
-    ActionDef, AgentDef, HookDef, Method, SensorDef, SensorKind, SignalHandlerDef,
-};
+use super::model::{ActionDef, AgentDef, HookDef, Method, SensorDef, SensorKind, SignalHandlerDef};
 use crate::duration;
 use crate::errors::Errors;
 
 /// Handle methods that would be shadowed by `AgentRef`'s own methods.
-const RESERVED: &[&str] = &["call", "cast", "id", "is_running", "snapshot", "clone", "eq", "ne", "fmt"];
+const RESERVED: &[&str] = &[
+    "call",
+    "cast",
+    "id",
+    "is_running",
+    "snapshot",
+    "clone",
+    "eq",
+    "ne",
+    "fmt",
+];
 
 #[derive(Default)]
 struct Options {
@@ -63,7 +71,14 @@ enum Role {
     OnRestart,
 }
 
-const ROLES: &[&str] = &["action", "sensor", "on_signal", "on_start", "on_stop", "on_restart"];
+const ROLES: &[&str] = &[
+    "action",
+    "sensor",
+    "on_signal",
+    "on_start",
+    "on_stop",
+    "on_restart",
+];
 
 fn role_of(attr: &Attribute) -> Option<&'static str> {
     let last = attr.path().segments.last()?.ident.to_string();
@@ -80,7 +95,10 @@ fn take_role(method: &mut ImplItemFn, errors: &mut Errors) -> Option<Role> {
             continue;
         };
         if role.is_some() {
-            errors.at(&attr, format!("a method has one role; `#[{name}]` is one too many"));
+            errors.at(
+                &attr,
+                format!("a method has one role; `#[{name}]` is one too many"),
+            );
             continue;
         }
         role = Some(match name {
@@ -200,7 +218,10 @@ fn parse_method(
                 continue;
             }
             Some(true) => {
-                errors.at(&arg.ty, "the context must be the first argument after `self`");
+                errors.at(
+                    &arg.ty,
+                    "the context must be the first argument after `self`",
+                );
                 continue;
             }
             Some(false) => {
@@ -249,7 +270,10 @@ fn parse_method(
 
 fn no_args(method: &Method, what: &str, errors: &mut Errors) {
     if let Some((name, _)) = method.args.first() {
-        errors.at(name, format!("{what} takes no arguments (besides `&mut Ctx<Self>`)"));
+        errors.at(
+            name,
+            format!("{what} takes no arguments (besides `&mut Ctx<Self>`)"),
+        );
     }
 }
 
@@ -294,30 +318,43 @@ fn parse_sensor(attr: &Attribute, method: Method, errors: &mut Errors) -> Option
                 );
                 return None;
             }
-            let item = method.args[0].1.clone();
+            let item = Box::new(method.args[0].1.clone());
             match stream.parse::<syn::Ident>() {
                 Ok(source) => Some(SensorDef {
                     method,
                     kind: SensorKind::Stream { source, item },
                 }),
                 Err(_) => {
-                    errors.at(&stream, "expected the name of a method returning the stream");
+                    errors.at(
+                        &stream,
+                        "expected the name of a method returning the stream",
+                    );
                     None
                 }
             }
         }
         (Some(_), Some(_)) | (None, None) => {
-            errors.at(attr, "a sensor is either `every = \"<duration>\"` or `stream = \"<method>\"`");
+            errors.at(
+                attr,
+                "a sensor is either `every = \"<duration>\"` or `stream = \"<method>\"`",
+            );
             None
         }
     }
 }
 
-fn parse_on_signal(attr: &Attribute, method: Method, errors: &mut Errors) -> Option<SignalHandlerDef> {
+fn parse_on_signal(
+    attr: &Attribute,
+    method: Method,
+    errors: &mut Errors,
+) -> Option<SignalHandlerDef> {
     let patterns = match attr.parse_args_with(Punctuated::<LitStr, Token![,]>::parse_terminated) {
         Ok(patterns) if !patterns.is_empty() => patterns,
         Ok(_) | Err(_) => {
-            errors.at(attr, "expected one or more topic patterns: `#[on_signal(\"orders.*\")]`");
+            errors.at(
+                attr,
+                "expected one or more topic patterns: `#[on_signal(\"orders.*\")]`",
+            );
             return None;
         }
     };
@@ -406,7 +443,10 @@ pub(crate) fn parse(args: TokenStream, mut item: ItemImpl) -> syn::Result<AgentD
                 if let Some(other) = actions.iter().find(|a| a.variant == variant) {
                     errors.push(syn::Error::new(
                         span,
-                        format!("actions `{}` and `{name}` have the same generated name `{variant}`", other.method.ident),
+                        format!(
+                            "actions `{}` and `{name}` have the same generated name `{variant}`",
+                            other.method.ident
+                        ),
                     ));
                 }
                 handle_names.push((name, span));
@@ -430,7 +470,12 @@ pub(crate) fn parse(args: TokenStream, mut item: ItemImpl) -> syn::Result<AgentD
                     _ => (&mut on_restart, "on_restart"),
                 };
                 if what == "on_restart" {
-                    if parsed.args.len() > 1 || parsed.args.iter().any(|(_, t)| !last_ident_is(t, "RestartInfo")) {
+                    if parsed.args.len() > 1
+                        || parsed
+                            .args
+                            .iter()
+                            .any(|(_, t)| !last_ident_is(t, "RestartInfo"))
+                    {
                         errors.at(&parsed.ident, "`#[on_restart]` takes at most `info: &RestartInfo` besides the context");
                     }
                 } else {
