@@ -50,7 +50,7 @@ mod reply;
 mod sensor;
 mod traits;
 
-pub(crate) use actor::{AgentActor, AgentArgs, Factory};
+pub(crate) use actor::{AgentActor, AgentArgs};
 pub use ctx::Ctx;
 pub use handler_output::HandlerOutput;
 pub(crate) use messages::AgentMsg;

@@ -50,8 +50,9 @@ pub use error::{SpecError, SupervisorError};
 pub use handle::SupervisorRef;
 pub(crate) use handle::SupervisorSlot;
 pub use mabeam_core::supervision::{Backoff, Intensity, Restart, Strategy};
-pub(crate) use messages::SupervisorMsg;
+pub(crate) use messages::{Adoption, PendingChild, SupervisorMsg};
 pub use report::SupervisorReport;
+pub(crate) use spec::MakeAgent;
 pub use spec::{
     ChildInfo, ChildKind, ChildSpec, RestartInfo, SupervisorSpec, SupervisorSpecBuilder,
 };

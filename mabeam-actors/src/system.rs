@@ -111,8 +111,8 @@ impl AgentSystem {
         &self,
         spec: ChildSpec,
     ) -> Result<AgentRef<A>, SupervisorError> {
-        let slot = self.inner.root.add_child(spec).await?;
-        let slot = slot.expect("spawn_agent takes an agent child spec");
+        assert_eq!(spec.kind(), crate::ChildKind::Agent, "spawn_agent takes an agent child spec");
+        let slot = self.inner.root.adopt_agent(spec, self).await?;
         assert_eq!(
             slot.type_id(),
             std::any::TypeId::of::<A>(),

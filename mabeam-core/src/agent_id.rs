@@ -42,6 +42,19 @@ impl From<&String> for AgentId {
     }
 }
 
+impl From<Arc<str>> for AgentId {
+    fn from(s: Arc<str>) -> Self {
+        Self(s)
+    }
+}
+
+impl AgentId {
+    /// The shared string behind the id.
+    pub fn as_arc(&self) -> &Arc<str> {
+        &self.0
+    }
+}
+
 impl From<&AgentId> for AgentId {
     fn from(id: &AgentId) -> Self {
         id.clone()

@@ -8,11 +8,9 @@ use tokio::task::JoinHandle;
 use super::{Agent, AgentMsg, Ctx};
 use crate::bus::{LaneQueue, Popped, SignalBus, SubscriberId};
 use crate::registry::AgentSlot;
-use crate::supervisor::RestartInfo;
+use crate::supervisor::{MakeAgent, RestartInfo};
 use crate::AgentSystem;
 
-/// Builds a fresh agent value (for the first start and every restart).
-pub(crate) type Factory<A> = Arc<dyn Fn() -> A + Send + Sync>;
 
 /// Signals handled per "signals ready" message before other mailbox messages get a turn.
 const SIGNAL_BATCH: usize = 32;
@@ -27,7 +25,7 @@ impl<A> AgentActor<A> {
 }
 
 pub(crate) struct AgentArgs<A: Agent> {
-    pub(crate) factory: Factory<A>,
+    pub(crate) factory: Arc<dyn MakeAgent<A>>,
     pub(crate) slot: Arc<AgentSlot>,
     pub(crate) system: AgentSystem,
     pub(crate) restart: Option<RestartInfo>,
@@ -96,7 +94,7 @@ impl<A: Agent> Actor for AgentActor<A> {
         // Published before the hooks run: messages sent from now on queue in the mailbox until
         // the agent is ready. If the start fails, `Instance::drop` unpublishes it.
         slot.set(myself.get_cell());
-        let mut agent = factory();
+        let mut agent = factory.make();
         if let Some(snapshot) = restore {
             agent.restore(snapshot)?;
         }

@@ -1,4 +1,4 @@
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -8,8 +8,8 @@ use ractor::{Actor, ActorCell, ActorId, ActorProcessingErr, ActorRef, Supervisio
 use super::children::Children;
 use super::spec::StartCtx;
 use super::{
-    ChildSpec, RestartInfo, SupervisorError, SupervisorMsg, SupervisorReport, SupervisorSlot,
-    SupervisorSpec,
+    Adoption, ChildSpec, RestartInfo, SupervisorError, SupervisorMsg, SupervisorReport,
+    SupervisorSlot, SupervisorSpec,
 };
 use crate::registry::AgentSlot;
 use crate::AgentSystem;
@@ -30,6 +30,11 @@ pub(crate) struct SupervisorState {
     system: AgentSystem,
     myself: ActorCell,
     slot: Arc<SupervisorSlot>,
+    /// Children this supervisor is stopping itself: their exit is expected, not acted on.
+    expected_exits: HashSet<ActorId>,
+    /// Exits of children started by a caller whose `Adopt` has not arrived yet (supervision
+    /// events overtake ordinary messages).
+    early_exits: HashMap<ActorId, (Exit, String)>,
 }
 
 impl SupervisorState {
@@ -39,14 +44,9 @@ impl SupervisorState {
         spec: ChildSpec,
     ) -> Result<Option<Arc<AgentSlot>>, SupervisorError> {
         // An agent id is unique in the whole system: the registry's answer comes first.
-        let slot = match &spec.reserve {
-            Some(reserve) => Some(reserve(
-                self.system.registry(),
-                spec.id.as_ref().into(),
-                self.system.call_timeout(),
-            )?),
-            None => None,
-        };
+        let slot = spec
+            .reserve(self.system.registry(), self.system.call_timeout())
+            .transpose()?;
         if self.children.contains(&spec.id) {
             if let Some(slot) = &slot {
                 self.system.registry().release(slot);
@@ -80,7 +80,7 @@ impl SupervisorState {
             restart,
             slot: entry.slot.clone(),
         };
-        match (entry.spec.start)(ctx).await {
+        match entry.spec.start(ctx).await {
             Ok(cell) => {
                 self.children.set_running(id, cell);
                 Ok(())
@@ -100,6 +100,7 @@ impl SupervisorState {
         let Some(cell) = self.children.take_cell(id) else {
             return;
         };
+        self.expected_exits.insert(cell.get_id());
         let shutdown = self
             .children
             .get(id)
@@ -124,8 +125,30 @@ impl SupervisorState {
         self.planner.forget(&Arc::from(id));
     }
 
+    /// Takes over the agents callers started; returns the exits that arrived before them.
+    fn adopt_pending(&mut self) -> Vec<(ActorId, Exit, String)> {
+        let mut early = Vec::new();
+        for Adoption {
+            spec,
+            cell,
+            pending,
+        } in self.slot.take_adoptions()
+        {
+            let id = spec.id.clone();
+            let actor = cell.get_id();
+            self.children.insert(spec, Some(pending.adopt()));
+            self.children.set_running(&id, cell);
+            if let Some((exit, reason)) = self.early_exits.remove(&actor) {
+                early.push((actor, exit, reason));
+            }
+        }
+        early
+    }
+
     /// Stops every child in reverse start order and forgets them.
     async fn shutdown(&mut self) {
+        // Children started by callers are children too, in the order they were started.
+        self.adopt_pending();
         for id in self.children.ids().iter().rev() {
             self.stop_child(id).await;
             self.remove_child(id);
@@ -139,8 +162,17 @@ impl SupervisorState {
         exit: Exit,
         reason: &str,
     ) -> Result<(), ActorProcessingErr> {
+        if self.children.id_of(actor).is_none() && !self.expected_exits.contains(&actor) {
+            // Perhaps started by a caller and not taken over yet.
+            for (early, exit, reason) in self.adopt_pending() {
+                Box::pin(self.on_child_exit(myself, early, exit, &reason)).await?;
+            }
+        }
         let Some(id) = self.children.id_of(actor) else {
-            // A child we stopped ourselves, or already gone.
+            if !self.expected_exits.remove(&actor) {
+                // Not stopped by us and its adoption not even queued yet: keep the exit for it.
+                self.early_exits.insert(actor, (exit, reason.to_owned()));
+            }
             return Ok(());
         };
         self.children.take_cell(&id);
@@ -252,6 +284,8 @@ impl Drop for SupervisorState {
                 self.system.registry().release(slot);
             }
         }
+        // Dropping an adoption frees its id (ractor kills the linked child itself).
+        drop(self.slot.take_adoptions());
         self.slot.clear_if(self.myself.get_id());
     }
 }
@@ -288,6 +322,8 @@ impl Actor for SupervisorActor {
             system,
             myself: myself.get_cell(),
             slot: spec.slot.clone(),
+            expected_exits: HashSet::new(),
+            early_exits: HashMap::new(),
         };
         for child in spec.children {
             if let Err(err) = state.add_child(child).await {
@@ -322,6 +358,11 @@ impl Actor for SupervisorActor {
             SupervisorMsg::Children(reply) => {
                 let planner = &state.planner;
                 reply.send(state.children.infos(|id| planner.recent_restarts(id)));
+            }
+            SupervisorMsg::AdoptPending => {
+                for (actor, exit, reason) in state.adopt_pending() {
+                    state.on_child_exit(&myself, actor, exit, &reason).await?;
+                }
             }
             SupervisorMsg::RestartDelayed(ids) => {
                 if let Some(failed) = state.restart(&ids).await {

@@ -1,11 +1,13 @@
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
 use ractor::{ActorId, ActorRef};
 
-use super::{ChildInfo, ChildSpec, SupervisorError, SupervisorMsg};
+use super::spec::StartCtx;
+use super::{Adoption, ChildInfo, ChildSpec, PendingChild, SupervisorError, SupervisorMsg};
+use crate::AgentSystem;
 use crate::agent::Reply;
 use crate::registry::AgentSlot;
 
@@ -13,6 +15,9 @@ use crate::registry::AgentSlot;
 pub(crate) struct SupervisorSlot {
     name: Arc<str>,
     current: ArcSwapOption<ActorRef<SupervisorMsg>>,
+    /// Agents started by callers, waiting to be taken over. A queue beside the mailbox, so the
+    /// supervisor can take them over even when it is asked to stop first.
+    adoptions: Mutex<Vec<Adoption>>,
 }
 
 impl SupervisorSlot {
@@ -20,7 +25,19 @@ impl SupervisorSlot {
         Self {
             name,
             current: ArcSwapOption::empty(),
+            adoptions: Mutex::new(Vec::new()),
         }
+    }
+
+    pub(crate) fn take_adoptions(&self) -> Vec<Adoption> {
+        std::mem::take(&mut *self.adoptions.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Withdraws the adoption of `actor` (its supervisor is gone); dropping it frees the id.
+    fn withdraw(&self, actor: ActorId) -> Option<Adoption> {
+        let mut queue = self.adoptions.lock().unwrap_or_else(PoisonError::into_inner);
+        let at = queue.iter().position(|a| a.cell.get_id() == actor)?;
+        Some(queue.swap_remove(at))
     }
 
     pub(crate) fn set(&self, actor: ActorRef<SupervisorMsg>) {
@@ -94,6 +111,54 @@ impl SupervisorRef {
     ) -> Result<Option<Arc<AgentSlot>>, SupervisorError> {
         self.request(|reply| SupervisorMsg::StartChild(spec, reply))
             .await?
+    }
+
+    /// Starts an agent child from the caller's task, linked to this supervisor, and hands it
+    /// over with a cast: no round trip through the supervisor's mailbox (the path
+    /// `AgentSystem::spawn` takes). The id is claimed first, so a duplicate fails before
+    /// anything starts.
+    pub(crate) async fn adopt_agent(
+        &self,
+        spec: ChildSpec,
+        system: &AgentSystem,
+    ) -> Result<Arc<AgentSlot>, SupervisorError> {
+        let not_running = || SupervisorError::NotRunning(self.name().to_owned());
+        let supervisor = self.actor()?;
+        let slot = spec
+            .reserve(system.registry(), system.call_timeout())
+            .expect("adopt_agent takes an agent child spec")?;
+        let pending = PendingChild::new(slot.clone(), system.registry().clone());
+        let ctx = StartCtx {
+            supervisor: supervisor.get_cell(),
+            system: system.clone(),
+            restart: None,
+            slot: Some(slot.clone()),
+        };
+        let cell = spec.start(ctx).await.map_err(|err| match err {
+            ractor::SpawnErr::StartupFailed(reason) if reason.to_string().contains("shutting down") => {
+                not_running()
+            }
+            err => SupervisorError::StartFailed {
+                id: spec.id.to_string(),
+                reason: err.to_string(),
+            },
+        })?;
+        let actor = cell.get_id();
+        self.slot
+            .adoptions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(Adoption {
+                spec,
+                cell,
+                pending,
+            });
+        if supervisor.send_message(SupervisorMsg::AdoptPending).is_err() {
+            // The supervisor is gone (and took its linked children with it).
+            drop(self.slot.withdraw(actor));
+            return Err(not_running());
+        }
+        Ok(slot)
     }
 
     /// Adds a child at the end of the start order and starts it (Erlang's

@@ -1,4 +1,5 @@
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -9,7 +10,7 @@ use mabeam_core::{AgentId, Snapshot};
 use ractor::{Actor, ActorCell, SpawnErr};
 
 use super::{SpecError, SupervisorActor, SupervisorArgs, SupervisorRef, SupervisorSlot};
-use crate::agent::{Agent, AgentActor, AgentArgs, Factory};
+use crate::agent::{Agent, AgentActor, AgentArgs};
 use crate::registry::{AgentSlot, RegisterError, Registry};
 use crate::AgentSystem;
 
@@ -62,13 +63,100 @@ pub(crate) struct StartCtx {
     pub(crate) slot: Option<Arc<AgentSlot>>,
 }
 
-type StartFn =
-    Arc<dyn Fn(StartCtx) -> BoxFuture<'static, Result<ActorCell, SpawnErr>> + Send + Sync>;
-type ReserveFn = Arc<
-    dyn Fn(&Registry, AgentId, Option<Duration>) -> Result<Arc<AgentSlot>, RegisterError>
-        + Send
-        + Sync,
->;
+/// Starts (and restarts) one child.
+pub(crate) trait Starter: Send + Sync + 'static {
+    fn start(self: Arc<Self>, ctx: StartCtx) -> BoxFuture<'static, Result<ActorCell, SpawnErr>>;
+
+    /// For agents: claims the id in the registry.
+    fn reserve(
+        &self,
+        _registry: &Registry,
+        _id: AgentId,
+        _timeout: Option<Duration>,
+    ) -> Option<Result<Arc<AgentSlot>, RegisterError>> {
+        None
+    }
+}
+
+/// Builds the agent value for each (re)start; hands out the snapshot to restore once.
+pub(crate) trait MakeAgent<A>: Send + Sync + 'static {
+    fn make(&self) -> A;
+    fn take_restore(&self) -> Option<Snapshot>;
+}
+
+struct AgentStarter<A, F> {
+    factory: F,
+    restore: Mutex<Option<Snapshot>>,
+    _agent: PhantomData<fn() -> A>,
+}
+
+impl<A: Agent, F: Fn() -> A + Send + Sync + 'static> MakeAgent<A> for AgentStarter<A, F> {
+    fn make(&self) -> A {
+        (self.factory)()
+    }
+
+    fn take_restore(&self) -> Option<Snapshot> {
+        let mut restore = self.restore.lock().unwrap_or_else(PoisonError::into_inner);
+        restore.take()
+    }
+}
+
+impl<A: Agent, F: Fn() -> A + Send + Sync + 'static> Starter for AgentStarter<A, F> {
+    fn start(self: Arc<Self>, ctx: StartCtx) -> BoxFuture<'static, Result<ActorCell, SpawnErr>> {
+        let restore = self.take_restore();
+        let args = AgentArgs {
+            factory: self,
+            slot: ctx
+                .slot
+                .expect("an agent child always has a registry slot"),
+            system: ctx.system,
+            restart: ctx.restart,
+            restore,
+        };
+        AgentActor::<A>::spawn_linked(None, AgentActor::new(), args, ctx.supervisor)
+            .map(|spawned| spawned.map(|(actor, _)| actor.get_cell()))
+            .boxed()
+    }
+
+    fn reserve(
+        &self,
+        registry: &Registry,
+        id: AgentId,
+        timeout: Option<Duration>,
+    ) -> Option<Result<Arc<AgentSlot>, RegisterError>> {
+        Some(registry.reserve::<A>(id, timeout))
+    }
+}
+
+struct ActorStarter<T, F> {
+    make: F,
+    _actor: PhantomData<fn() -> T>,
+}
+
+impl<T: Actor, F: Fn() -> (T, T::Arguments) + Send + Sync + 'static> Starter for ActorStarter<T, F> {
+    fn start(self: Arc<Self>, ctx: StartCtx) -> BoxFuture<'static, Result<ActorCell, SpawnErr>> {
+        let (actor, args) = (self.make)();
+        T::spawn_linked(None, actor, args, ctx.supervisor)
+            .map(|spawned| spawned.map(|(actor, _)| actor.get_cell()))
+            .boxed()
+    }
+}
+
+struct SupervisorStarter {
+    spec: SupervisorSpec,
+}
+
+impl Starter for SupervisorStarter {
+    fn start(self: Arc<Self>, ctx: StartCtx) -> BoxFuture<'static, Result<ActorCell, SpawnErr>> {
+        let args = SupervisorArgs {
+            spec: self.spec.clone(),
+            system: ctx.system,
+        };
+        SupervisorActor::spawn_linked(None, SupervisorActor, args, ctx.supervisor)
+            .map(|spawned| spawned.map(|(actor, _)| actor.get_cell()))
+            .boxed()
+    }
+}
 
 /// How to start and restart one child of a supervisor.
 ///
@@ -80,8 +168,7 @@ pub struct ChildSpec {
     pub(crate) kind: ChildKind,
     pub(crate) restart: Restart,
     pub(crate) shutdown: Duration,
-    pub(crate) start: StartFn,
-    pub(crate) reserve: Option<ReserveFn>,
+    pub(crate) starter: Arc<dyn Starter>,
 }
 
 impl ChildSpec {
@@ -91,7 +178,7 @@ impl ChildSpec {
         A: Agent,
         F: Fn() -> A + Send + Sync + 'static,
     {
-        Self::agent_restored(id.into(), Arc::new(factory), None)
+        Self::agent_restored(id.into(), factory, None)
     }
 
     /// An agent registered as `id` whose first start restores `snapshot` (see
@@ -102,39 +189,24 @@ impl ChildSpec {
         A: Agent,
         F: Fn() -> A + Send + Sync + 'static,
     {
-        Self::agent_restored(id.into(), Arc::new(factory), Some(snapshot))
+        Self::agent_restored(id.into(), factory, Some(snapshot))
     }
 
-    fn agent_restored<A: Agent>(
-        id: AgentId,
-        factory: Factory<A>,
-        restore: Option<Snapshot>,
-    ) -> Self {
-        let restore = Arc::new(Mutex::new(restore));
-        let start: StartFn = Arc::new(move |ctx: StartCtx| {
-            let args = AgentArgs {
-                factory: factory.clone(),
-                slot: ctx.slot.expect("an agent child always has a registry slot"),
-                system: ctx.system,
-                restart: ctx.restart,
-                restore: restore
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .take(),
-            };
-            AgentActor::<A>::spawn_linked(None, AgentActor::new(), args, ctx.supervisor)
-                .map(|spawned| spawned.map(|(actor, _)| actor.get_cell()))
-                .boxed()
-        });
+    fn agent_restored<A, F>(id: AgentId, factory: F, restore: Option<Snapshot>) -> Self
+    where
+        A: Agent,
+        F: Fn() -> A + Send + Sync + 'static,
+    {
         Self {
-            id: Arc::from(id.as_str()),
+            id: id.as_arc().clone(),
             kind: ChildKind::Agent,
             restart: Restart::Permanent,
             shutdown: Duration::from_secs(5),
-            start,
-            reserve: Some(Arc::new(|registry, id, timeout| {
-                registry.reserve::<A>(id, timeout)
-            })),
+            starter: Arc::new(AgentStarter {
+                factory,
+                restore: Mutex::new(restore),
+                _agent: PhantomData,
+            }),
         }
     }
 
@@ -145,42 +217,42 @@ impl ChildSpec {
         T: Actor,
         F: Fn() -> (T, T::Arguments) + Send + Sync + 'static,
     {
-        let start: StartFn = Arc::new(move |ctx: StartCtx| {
-            let (actor, args) = make();
-            T::spawn_linked(None, actor, args, ctx.supervisor)
-                .map(|spawned| spawned.map(|(actor, _)| actor.get_cell()))
-                .boxed()
-        });
         Self {
             id: Arc::from(id.into()),
             kind: ChildKind::Actor,
             restart: Restart::Permanent,
             shutdown: Duration::from_secs(5),
-            start,
-            reserve: None,
+            starter: Arc::new(ActorStarter {
+                make,
+                _actor: PhantomData,
+            }),
         }
     }
 
     /// A nested supervisor; its id is the supervisor's name.
     pub fn supervisor(spec: SupervisorSpec) -> Self {
-        let id = spec.name.clone();
-        let start: StartFn = Arc::new(move |ctx: StartCtx| {
-            let args = SupervisorArgs {
-                spec: spec.clone(),
-                system: ctx.system,
-            };
-            SupervisorActor::spawn_linked(None, SupervisorActor, args, ctx.supervisor)
-                .map(|spawned| spawned.map(|(actor, _)| actor.get_cell()))
-                .boxed()
-        });
         Self {
-            id,
+            id: spec.name.clone(),
             kind: ChildKind::Supervisor,
             restart: Restart::Permanent,
             shutdown: Duration::from_secs(60),
-            start,
-            reserve: None,
+            starter: Arc::new(SupervisorStarter { spec }),
         }
+    }
+
+    /// Starts this child under `ctx.supervisor`.
+    pub(crate) fn start(&self, ctx: StartCtx) -> BoxFuture<'static, Result<ActorCell, SpawnErr>> {
+        self.starter.clone().start(ctx)
+    }
+
+    /// For agents: claims the id in the registry.
+    pub(crate) fn reserve(
+        &self,
+        registry: &Registry,
+        timeout: Option<Duration>,
+    ) -> Option<Result<Arc<AgentSlot>, RegisterError>> {
+        self.starter
+            .reserve(registry, AgentId::from(self.id.clone()), timeout)
     }
 
     /// Sets the restart type.
