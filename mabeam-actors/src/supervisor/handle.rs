@@ -144,16 +144,18 @@ impl SupervisorRef {
             },
         })?;
         let actor = cell.get_id();
-        self.slot
-            .adoptions
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(Adoption {
+        let first = {
+            let mut queue = self.slot.adoptions.lock().unwrap_or_else(PoisonError::into_inner);
+            queue.push(Adoption {
                 spec,
                 cell,
                 pending,
             });
-        if supervisor.send_message(SupervisorMsg::AdoptPending).is_err() {
+            queue.len() == 1
+        };
+        // One nudge per empty → non-empty transition: the supervisor drains the whole queue, so
+        // a burst of spawns wakes it once, not once per agent.
+        if first && supervisor.send_message(SupervisorMsg::AdoptPending).is_err() {
             // The supervisor is gone (and took its linked children with it).
             drop(self.slot.withdraw(actor));
             return Err(not_running());
