@@ -111,7 +111,11 @@ impl AgentSystem {
         &self,
         spec: ChildSpec,
     ) -> Result<AgentRef<A>, SupervisorError> {
-        assert_eq!(spec.kind(), crate::ChildKind::Agent, "spawn_agent takes an agent child spec");
+        assert_eq!(
+            spec.kind(),
+            crate::ChildKind::Agent,
+            "spawn_agent takes an agent child spec"
+        );
         let slot = self.inner.root.adopt_agent(spec, self).await?;
         assert_eq!(
             slot.type_id(),

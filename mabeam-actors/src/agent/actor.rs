@@ -11,7 +11,6 @@ use crate::registry::AgentSlot;
 use crate::supervisor::{MakeAgent, RestartInfo};
 use crate::AgentSystem;
 
-
 /// Signals handled per "signals ready" message before other mailbox messages get a turn.
 const SIGNAL_BATCH: usize = 32;
 

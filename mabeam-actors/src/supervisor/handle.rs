@@ -7,9 +7,9 @@ use ractor::{ActorId, ActorRef};
 
 use super::spec::StartCtx;
 use super::{Adoption, ChildInfo, ChildSpec, PendingChild, SupervisorError, SupervisorMsg};
-use crate::AgentSystem;
 use crate::agent::Reply;
 use crate::registry::AgentSlot;
+use crate::AgentSystem;
 
 /// Where a supervisor's current instance is published (across its restarts).
 pub(crate) struct SupervisorSlot {
@@ -30,12 +30,20 @@ impl SupervisorSlot {
     }
 
     pub(crate) fn take_adoptions(&self) -> Vec<Adoption> {
-        std::mem::take(&mut *self.adoptions.lock().unwrap_or_else(PoisonError::into_inner))
+        std::mem::take(
+            &mut *self
+                .adoptions
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
     }
 
     /// Withdraws the adoption of `actor` (its supervisor is gone); dropping it frees the id.
     fn withdraw(&self, actor: ActorId) -> Option<Adoption> {
-        let mut queue = self.adoptions.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut queue = self
+            .adoptions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let at = queue.iter().position(|a| a.cell.get_id() == actor)?;
         Some(queue.swap_remove(at))
     }
@@ -135,7 +143,9 @@ impl SupervisorRef {
             slot: Some(slot.clone()),
         };
         let cell = spec.start(ctx).await.map_err(|err| match err {
-            ractor::SpawnErr::StartupFailed(reason) if reason.to_string().contains("shutting down") => {
+            ractor::SpawnErr::StartupFailed(reason)
+                if reason.to_string().contains("shutting down") =>
+            {
                 not_running()
             }
             err => SupervisorError::StartFailed {
@@ -145,7 +155,11 @@ impl SupervisorRef {
         })?;
         let actor = cell.get_id();
         let first = {
-            let mut queue = self.slot.adoptions.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut queue = self
+                .slot
+                .adoptions
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             queue.push(Adoption {
                 spec,
                 cell,
@@ -155,7 +169,11 @@ impl SupervisorRef {
         };
         // One nudge per empty → non-empty transition: the supervisor drains the whole queue, so
         // a burst of spawns wakes it once, not once per agent.
-        if first && supervisor.send_message(SupervisorMsg::AdoptPending).is_err() {
+        if first
+            && supervisor
+                .send_message(SupervisorMsg::AdoptPending)
+                .is_err()
+        {
             // The supervisor is gone (and took its linked children with it).
             drop(self.slot.withdraw(actor));
             return Err(not_running());

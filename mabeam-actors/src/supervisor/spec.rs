@@ -106,9 +106,7 @@ impl<A: Agent, F: Fn() -> A + Send + Sync + 'static> Starter for AgentStarter<A,
         let restore = self.take_restore();
         let args = AgentArgs {
             factory: self,
-            slot: ctx
-                .slot
-                .expect("an agent child always has a registry slot"),
+            slot: ctx.slot.expect("an agent child always has a registry slot"),
             system: ctx.system,
             restart: ctx.restart,
             restore,
@@ -133,7 +131,9 @@ struct ActorStarter<T, F> {
     _actor: PhantomData<fn() -> T>,
 }
 
-impl<T: Actor, F: Fn() -> (T, T::Arguments) + Send + Sync + 'static> Starter for ActorStarter<T, F> {
+impl<T: Actor, F: Fn() -> (T, T::Arguments) + Send + Sync + 'static> Starter
+    for ActorStarter<T, F>
+{
     fn start(self: Arc<Self>, ctx: StartCtx) -> BoxFuture<'static, Result<ActorCell, SpawnErr>> {
         let (actor, args) = (self.make)();
         T::spawn_linked(None, actor, args, ctx.supervisor)
