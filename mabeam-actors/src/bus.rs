@@ -1,4 +1,4 @@
-//! The signal bus: topic-routed delivery of [`Signal`](crate::Signal)s to agents and to plain
+//! The signal bus: topic-routed delivery of [`Signal`](struct@crate::Signal)s to agents and to plain
 //! subscribers.
 //!
 //! # Delivery and lanes

@@ -19,7 +19,7 @@ pub type AgentError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// [`Agent::on_stop`] (on a graceful stop; a crashed agent is simply dropped, so release
 /// resources in `Drop`).
 ///
-/// See the [module docs](crate::agent) for a complete example.
+/// See the [module docs](mod@crate::agent) for a complete example.
 pub trait Agent: Sized + Send + 'static {
     /// The message its actions take; usually an enum with one variant per action, each with a
     /// [`Reply`](super::Reply) for its result.
