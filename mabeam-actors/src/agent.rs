@@ -133,6 +133,7 @@ mod handler_output;
 mod messages;
 mod reply;
 mod sensor;
+mod skill;
 mod traits;
 
 pub(crate) use actor::{AgentActor, AgentArgs};
@@ -141,4 +142,5 @@ pub use handler_output::HandlerOutput;
 pub(crate) use messages::AgentMsg;
 pub use reply::Reply;
 pub use sensor::{Reading, Sensor};
+pub use skill::{Mounts, Skill, SkillCtx};
 pub use traits::{Agent, AgentError};

@@ -81,6 +81,16 @@ impl<A: Agent> AgentRef<A> {
         Call::new(self, request, self.slot.call_timeout())
     }
 
+    /// Sends a prepared request (such as the request types `#[agent]` generates) without
+    /// waiting for its result: the action runs with a [`Reply::detached`], so no reply channel
+    /// is made. Fire-and-forget, like [`AgentRef::cast`].
+    pub fn tell<T, R>(&self, request: R) -> Result<(), CastError<A::Action>>
+    where
+        R: IntoAction<A, T>,
+    {
+        self.cast(request.into_action(Reply::detached()))
+    }
+
     /// Sends `action` without waiting for any result; gives it back when no instance is live.
     pub fn cast(&self, action: A::Action) -> Result<(), CastError<A::Action>> {
         let mut message = AgentMsg::<A>::Action(action);

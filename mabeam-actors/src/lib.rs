@@ -57,7 +57,7 @@ pub mod registry;
 pub mod supervisor;
 mod system;
 
-pub use agent::{Agent, AgentError, Ctx, Reading, Reply, Sensor};
+pub use agent::{Agent, AgentError, Ctx, Mounts, Reading, Reply, Sensor, Skill, SkillCtx};
 pub use agent_ref::{AgentRef, Call, CallError, CallFuture, CastError, IntoAction};
 pub use bus::{
     BusConfig, BusConfigError, LaneConfig, Overflow, PublishReport, RecvError, SignalBus,
@@ -74,15 +74,18 @@ pub use supervisor::{
 };
 pub use system::{AgentSystem, AgentSystemBuilder, StartError};
 
-pub use mabeam_macros::{action, agent, on_restart, on_signal, on_start, on_stop, sensor, Signal};
+pub use mabeam_macros::{
+    action, agent, on_restart, on_signal, on_start, on_stop, sensor, skill, Signal,
+};
 
 /// What generated code refers to. Not public API: names here change without notice.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::agent::HandlerOutput;
     pub use crate::{
-        Agent, AgentError, AgentRef, Call, Ctx, IntoAction, Lane, Reading, Reply, RestartInfo,
-        Sensor, Signal, SignalPayload, Snapshot, SnapshotError, Topic, TopicPattern,
+        Agent, AgentError, AgentRef, Call, Ctx, IntoAction, Lane, Mounts, Reading, Reply,
+        RestartInfo, Sensor, Signal, SignalPayload, Skill, SkillCtx, Snapshot, SnapshotError,
+        Topic, TopicPattern,
     };
     pub use serde;
     pub use std::sync::LazyLock;

@@ -18,7 +18,14 @@ mod signal_derive;
 /// Turns an impl block into an agent. See `mabeam_actors::agent` for the full reference.
 #[proc_macro_attribute]
 pub fn agent(args: TokenStream, input: TokenStream) -> TokenStream {
-    agent::expand(args.into(), input.into()).into()
+    agent::expand(args.into(), input.into(), agent::Mode::Agent).into()
+}
+
+/// Turns an impl block into a skill agents can mount (`#[agent(skill(field: Type))]`). See
+/// `mabeam_actors::Skill`.
+#[proc_macro_attribute]
+pub fn skill(args: TokenStream, input: TokenStream) -> TokenStream {
+    agent::expand(args.into(), input.into(), agent::Mode::Skill).into()
 }
 
 /// A typed signal payload with its topic (`#[signal(topic = "..", lane = "..")]`).

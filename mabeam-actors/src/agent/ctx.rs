@@ -105,6 +105,11 @@ impl<A: Agent> Ctx<A> {
         });
     }
 
+    /// The context a mounted [`Skill`](super::Skill)'s handlers get.
+    pub fn skill_ctx(&self) -> super::SkillCtx<'_> {
+        super::SkillCtx::new(self.slot.id(), &self.system)
+    }
+
     /// Stops the agent gracefully once the current handler returns. Its supervisor treats this
     /// as a normal exit (a permanent agent is restarted; a transient or temporary one is not).
     pub fn stop(&self) {

@@ -3,7 +3,23 @@
 use proc_macro2::Ident;
 use syn::{Path, Type, Visibility};
 
+/// What is being generated: an agent, or a skill agents mount.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Agent,
+    Skill,
+}
+
+/// A skill mounted by an agent: `#[agent(skill(field: Type))]`.
+pub(crate) struct SkillMount {
+    pub(crate) field: Ident,
+    pub(crate) ty: Type,
+    pub(crate) variant: Ident,
+}
+
 pub(crate) struct AgentDef {
+    pub(crate) mode: Mode,
+    pub(crate) skills: Vec<SkillMount>,
     /// Path of the runtime crate (`::mabeam_actors` unless renamed).
     pub(crate) krate: Path,
     /// The agent type's stable name.

@@ -9,7 +9,9 @@ use syn::{
     Visibility,
 };
 
-use super::model::{ActionDef, AgentDef, HookDef, Method, SensorDef, SensorKind, SignalHandlerDef};
+use super::model::{
+    ActionDef, AgentDef, HookDef, Method, Mode, SensorDef, SensorKind, SignalHandlerDef, SkillMount,
+};
 use crate::duration;
 use crate::errors::Errors;
 
@@ -33,12 +35,24 @@ struct Options {
     snapshot: bool,
     krate: Option<Path>,
     vis: Option<Visibility>,
+    skills: Vec<(syn::Ident, Type)>,
 }
 
-fn parse_options(args: TokenStream) -> syn::Result<Options> {
+fn parse_options(args: TokenStream, mode: Mode) -> syn::Result<Options> {
     let mut options = Options::default();
     let parser = syn::meta::parser(|meta| {
-        if meta.path.is_ident("name") {
+        let agent_only = ["name", "remote", "snapshot", "skill"];
+        if mode == Mode::Skill && agent_only.iter().any(|o| meta.path.is_ident(o)) {
+            return Err(meta.error("a skill takes only `crate = \"..\"` and `vis = \"..\"`"));
+        }
+        if meta.path.is_ident("skill") {
+            let content;
+            syn::parenthesized!(content in meta.input);
+            let field: syn::Ident = content.parse()?;
+            content.parse::<Token![:]>()?;
+            let ty: Type = content.parse()?;
+            options.skills.push((field, ty));
+        } else if meta.path.is_ident("name") {
             options.name = Some(meta.value()?.parse()?);
         } else if meta.path.is_ident("remote") {
             options.remote = true;
@@ -52,7 +66,7 @@ fn parse_options(args: TokenStream) -> syn::Result<Options> {
             options.vis = Some(lit.parse()?);
         } else {
             return Err(meta.error(
-                "unknown `#[agent]` option: expected `name = \"..\"`, `remote`, `snapshot`, `crate = \"..\"` or `vis = \"..\"`",
+                "unknown `#[agent]` option: expected `name = \"..\"`, `remote`, `snapshot`, `skill(field: Type)`, `crate = \"..\"` or `vis = \"..\"`",
             ));
         }
         Ok(())
@@ -152,7 +166,8 @@ fn is_ctx(ty: &Type) -> Option<bool> {
     let Type::Path(p) = &*r.elem else {
         return None;
     };
-    (p.path.segments.last()?.ident == "Ctx").then_some(r.mutability.is_some())
+    let name = &p.path.segments.last()?.ident;
+    (name == "Ctx" || name == "SkillCtx").then_some(r.mutability.is_some())
 }
 
 fn last_ident_is(ty: &Type, name: &str) -> bool {
@@ -225,7 +240,10 @@ fn parse_method(
                 continue;
             }
             Some(false) => {
-                errors.at(&arg.ty, "the context is taken as `&mut Ctx<Self>`");
+                errors.at(
+                    &arg.ty,
+                    "the context is taken as `&mut Ctx<Self>` (in a skill, `&mut SkillCtx`)",
+                );
                 continue;
             }
             None => {}
@@ -392,8 +410,8 @@ fn to_camel(snake: &str) -> String {
         .collect()
 }
 
-pub(crate) fn parse(args: TokenStream, mut item: ItemImpl) -> syn::Result<AgentDef> {
-    let options = parse_options(args)?;
+pub(crate) fn parse(args: TokenStream, mut item: ItemImpl, mode: Mode) -> syn::Result<AgentDef> {
+    let options = parse_options(args, mode)?;
     let mut errors = Errors::default();
     if let Some((_, path, _)) = &item.trait_ {
         errors.at(path, "`#[agent]` goes on the agent's own impl block (`impl MyAgent { .. }`), not on a trait impl");
@@ -463,6 +481,12 @@ pub(crate) fn parse(args: TokenStream, mut item: ItemImpl) -> syn::Result<AgentD
                 handler_names.push(parsed.ident.to_string());
                 handlers.extend(parse_on_signal(&attr, parsed, &mut errors));
             }
+            Role::OnStart | Role::OnStop | Role::OnRestart if mode == Mode::Skill => {
+                errors.at(
+                    &parsed.ident,
+                    "a skill has no lifecycle hooks: put them on the agents that mount it",
+                );
+            }
             Role::OnStart | Role::OnStop | Role::OnRestart => {
                 let (slot, what) = match role {
                     Role::OnStart => (&mut on_start, "on_start"),
@@ -497,11 +521,36 @@ pub(crate) fn parse(args: TokenStream, mut item: ItemImpl) -> syn::Result<AgentD
         }
     }
 
+    let mut skills: Vec<SkillMount> = Vec::new();
+    for (field, ty) in options.skills {
+        let variant = format_ident!("{}", to_camel(&field.to_string()), span = field.span());
+        if actions.iter().any(|a| a.variant == variant)
+            || skills.iter().any(|s| s.variant == variant)
+        {
+            errors.at(
+                &field,
+                format!(
+                    "the skill field `{field}` clashes with an action's generated name `{variant}`"
+                ),
+            );
+        }
+        let key = quote::quote!(#ty).to_string();
+        if skills.iter().any(|s| {
+            let t = &s.ty;
+            quote::quote!(#t).to_string() == key
+        }) {
+            errors.at(&ty, "this skill type is mounted twice");
+        }
+        skills.push(SkillMount { field, ty, variant });
+    }
+
     let name = options
         .name
         .map(|n| n.value())
         .unwrap_or_else(|| ident.to_string());
     errors.finish(AgentDef {
+        mode,
+        skills,
         krate: options
             .krate
             .unwrap_or_else(|| syn::parse_quote!(::mabeam_actors)),
