@@ -245,7 +245,7 @@ pub(crate) fn generate(def: &AgentDef) -> TokenStream {
         let (field, ty) = (&m.field, &m.ty);
         let start = offset.clone();
         skill_sensor_arms.push(quote! {
-            i if i >= #start && i < #start + <#ty as #p::Skill>::SENSORS => {
+            i if (#start..#start + <#ty as #p::Skill>::SENSORS).contains(&i) => {
                 let mut skill_ctx = __ctx.skill_ctx();
                 #p::Skill::on_sensor(&mut self.#field, &mut skill_ctx, i - (#start), reading).await
             }
@@ -272,7 +272,7 @@ pub(crate) fn generate(def: &AgentDef) -> TokenStream {
                 sensors
             }
 
-            #[allow(unused_variables, unused_mut, clippy::absurd_extreme_comparisons)]
+            #[allow(unused_variables, unused_mut)]
             async fn #fn_name(&mut self, __ctx: &mut #ctx_ty, #extra mut reading: #p::Reading) -> ::core::result::Result<(), #p::AgentError> {
                 match #index_expr {
                     #(#sensor_arms)*
