@@ -6,6 +6,8 @@
 //!   `RpcReplyPort<u64>` variant) and [`RawMsg::Add`].
 //! - [`Counter`]: the same as a mabeam [`Agent`], with [`CounterAction::Get`] (a
 //!   [`Reply<u64>`]) and [`CounterAction::Add`].
+//! - [`MacroCounter`]: the same counter written with `#[agent]`, which generates
+//!   [`MacroCounterAction`], its `Agent` impl and the typed handle [`MacroCounterHandle`].
 //!
 //! Measurements run inside a tokio worker thread of a 2-worker multi-thread runtime
 //! ([`runtime`], [`in_worker`]), never on `block_on`'s own thread.
@@ -13,7 +15,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use mabeam_actors::{Agent, AgentError, Ctx, Reply};
+use mabeam_actors::{agent, Agent, AgentError, Ctx, Reply};
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
 use tokio::runtime::Runtime;
 
@@ -157,6 +159,30 @@ impl Agent for Counter {
     }
 }
 
+/// The same counter as [`Counter`], written with `#[agent]`: the macro generates
+/// `MacroCounterAction { Get { reply }, Add { by, reply } }`, the `Agent` impl, and the
+/// `MacroCounterHandle` trait (`agent_ref.get()`, `agent_ref.add(by)`) on
+/// `AgentRef<MacroCounter>`.
+#[derive(Debug, Default)]
+pub struct MacroCounter {
+    n: u64,
+}
+
+#[agent]
+impl MacroCounter {
+    /// Reply with the current count.
+    #[action]
+    fn get(&self) -> u64 {
+        self.n
+    }
+
+    /// Add to the count.
+    #[action]
+    fn add(&mut self, by: u64) {
+        self.n += by;
+    }
+}
+
 /// The runtime every bench uses: multi-thread, 2 workers, timers on.
 pub fn runtime() -> Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -280,12 +306,18 @@ impl Ratio {
 
     /// The summary line.
     pub fn line(&self) -> String {
+        self.line_with("mabeam", "ractor")
+    }
+
+    /// The summary line, naming the two sides `measured` (the `mabeam` figure) and
+    /// `baseline` (the `raw` figure).
+    pub fn line_with(&self, measured: &str, baseline: &str) -> String {
         let op = match self.bound {
             Bound::AtMost => "<=",
             Bound::AtLeast => ">=",
         };
         format!(
-            "RATIO {}: mabeam {} {} / ractor {} {} = {:.3}x (target {op} {:.2}x) {}",
+            "RATIO {}: {measured} {} {} / {baseline} {} {} = {:.3}x (target {op} {:.2}x) {}",
             self.name,
             self.what,
             self.mabeam,
