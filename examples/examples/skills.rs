@@ -116,7 +116,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("== the gateway uses the skill inside its own action");
     for n in 1..=4 {
-        println!("  GET /items/{n} -> {:?}", gateway.serve(format!("/items/{n}")).await?);
+        println!(
+            "  GET /items/{n} -> {:?}",
+            gateway.serve(format!("/items/{n}")).await?
+        );
     }
     let signal = tokio::time::timeout(Duration::from_secs(2), throttled.recv()).await??;
     println!("  signal limits.throttled from `{}`", signal.source());
@@ -124,7 +127,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("\n== the mailer calls the skill's actions through its own handle");
     for to in ["ada@example.org", "bob@example.org", "cy@example.org"] {
         if mailer.admit(1).await? {
-            println!("  sent to {to} (mail #{})", mailer.send(to.to_owned()).await?);
+            println!(
+                "  sent to {to} (mail #{})",
+                mailer.send(to.to_owned()).await?
+            );
         } else {
             println!("  throttled: {to} waits for the next refill");
         }

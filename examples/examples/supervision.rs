@@ -6,20 +6,21 @@
 //! supervision/root                (the system's root supervisor)
 //! ├── workers                     one-for-one, max 3 restarts in 5 s, exponential backoff
 //! │   ├── audit-log               a plain ractor actor (`ChildSpec::actor`)
-//! │   ├── worker-1                an agent
+//! │   ├── worker-1                an agent (written with `#[agent]`)
 //! │   └── worker-2                an agent
 //! └── solo                        an agent started directly under the root
 //! ```
 //!
 //! It shows, in order:
-//! 1. a worker crashes (its `handle` returns `Err`); `workers` restarts it with fresh state
-//!    (`on_restart` sees `info.restarts()`), its sibling is untouched, and the `AgentRef`
-//!    taken before the crash reaches the new instance;
+//! 1. a worker crashes (told to by a typed `Crash` signal, its `#[on_signal]` handler returns
+//!    `Err`); `workers` restarts it with fresh state (its `#[on_restart]` hook sees
+//!    `info.restarts()`), its sibling is untouched, and the `AgentRef` taken before the crash
+//!    reaches the new instance (through the `WorkerHandle` methods `#[agent]` generates);
 //! 2. the worker keeps crashing, beyond the restart intensity: `workers` stops its other
 //!    children and fails, escalating to the root, which restarts the whole `workers` subtree
 //!    (and the old handles reach the new agents);
 //! 3. a graceful `system.shutdown()`: every supervisor stops its children one at a time in
-//!    reverse start order (`on_stop` / `post_stop` print as they go).
+//!    reverse start order (`#[on_stop]` / `post_stop` print as they go).
 //!
 //! Run it with:
 //!
@@ -37,7 +38,9 @@ use std::time::Duration;
 use mabeam_actors::prelude::*;
 use mabeam_actors::ractor::{self, Actor, ActorProcessingErr, ActorRef};
 use mabeam_actors::supervisor::SupervisorReport;
-use mabeam_actors::{Subscription, SupervisorError};
+// `Signal` is both the signal type (also in the prelude) and the derive for typed payloads.
+use mabeam_actors::{agent, Signal, SignalPayload, Subscription, SupervisorError};
+use serde::Serialize;
 use tracing_subscriber::EnvFilter;
 
 // ---------------------------------------------------------------------------------------------
@@ -50,58 +53,54 @@ struct Worker {
     jobs: u64,
 }
 
-#[derive(Debug)]
-enum WorkerAction {
-    /// Does one job; replies with the jobs done so far.
-    Work(Reply<u64>),
-    /// Fails the agent: `handle` returns `Err`.
-    Crash,
+/// An order for one worker to fail. Every worker hears it (its topic is the same for all);
+/// the one it names obeys.
+#[derive(Debug, Serialize, Signal)]
+#[signal(topic = "workers.crash", lane = "control")]
+struct Crash {
+    worker: String,
 }
 
-impl Agent for Worker {
-    type Action = WorkerAction;
-
-    fn agent_type() -> &'static str {
-        "worker"
+#[agent(name = "worker")]
+impl Worker {
+    /// Does one job; returns the jobs done so far.
+    #[action]
+    fn work(&mut self) -> u64 {
+        self.jobs += 1;
+        self.jobs
     }
 
-    async fn handle(
-        &mut self,
-        ctx: &mut Ctx<Self>,
-        action: WorkerAction,
-    ) -> Result<(), AgentError> {
-        match action {
-            WorkerAction::Work(reply) => {
-                self.jobs += 1;
-                reply.send(self.jobs);
-                Ok(())
+    /// Fails the agent when a `Crash` names it.
+    // An `Err` from a signal handler, a sensor or a hook fails the agent (so would a panic):
+    // it stops at once, without `on_stop`, and its supervisor decides what happens next. An
+    // action's `Err` would not: that is a result for its caller.
+    #[on_signal("workers.crash")]
+    fn on_crash(&mut self, ctx: &mut Ctx<Self>, signal: Signal) -> Result<(), AgentError> {
+        match signal.data::<Crash>() {
+            Some(crash) if crash.worker == ctx.id().as_str() => {
+                Err(format!("{} was told to crash", ctx.id()).into())
             }
-            // An `Err` from a handler fails the agent (so would a panic): it stops at once,
-            // without `on_stop`, and its supervisor decides what happens next.
-            WorkerAction::Crash => Err(format!("{} was told to crash", ctx.id()).into()),
+            _ => Ok(()),
         }
     }
 
-    async fn on_restart(
-        &mut self,
-        ctx: &mut Ctx<Self>,
-        info: &RestartInfo,
-    ) -> Result<(), AgentError> {
+    #[on_restart]
+    fn restarted(&mut self, ctx: &mut Ctx<Self>, info: &RestartInfo) {
         println!(
             "    [{}] on_restart: restart #{} within the intensity window",
             ctx.id(),
             info.restarts()
         );
         audit(format!("{} restarted (#{})", ctx.id(), info.restarts()));
-        Ok(())
     }
 
-    async fn on_start(&mut self, ctx: &mut Ctx<Self>) -> Result<(), AgentError> {
+    #[on_start]
+    fn started(&mut self, ctx: &mut Ctx<Self>) {
         println!("    [{}] on_start (jobs = {})", ctx.id(), self.jobs);
-        Ok(())
     }
 
-    async fn on_stop(&mut self, ctx: &mut Ctx<Self>) {
+    #[on_stop]
+    fn stopped(&mut self, ctx: &mut Ctx<Self>) {
         println!("    [{}] on_stop (jobs = {})", ctx.id(), self.jobs);
     }
 }
@@ -172,6 +171,14 @@ fn audit(line: String) {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
+
+/// Orders `worker` to crash: publishes a `Crash` naming it.
+fn crash(system: &AgentSystem, worker: &str) {
+    let order = Crash {
+        worker: worker.to_owned(),
+    };
+    system.publish(order.into_signal("main"));
+}
 
 /// Reads the supervisors' reports (`mabeam.supervisor.*`) until `topic` about `child` arrives,
 /// printing each one; gives up after two seconds.
@@ -257,14 +264,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Handles by id, taken once: they stay valid across the agents' restarts.
     let w1: AgentRef<Worker> = system.agent("worker-1")?;
     let w2: AgentRef<Worker> = system.agent("worker-2")?;
+    // The generated `WorkerHandle` methods call the actions.
     for _ in 0..3 {
-        w1.call(WorkerAction::Work).await?;
+        w1.work().await?;
     }
-    w2.call(WorkerAction::Work).await?;
+    w2.work().await?;
     println!("  worker-1 did 3 jobs, worker-2 did 1");
 
     println!("\n== 1. crash worker-1 once: `workers` restarts it");
-    w1.cast(WorkerAction::Crash)?;
+    crash(&system, "worker-1");
     await_report(&mut reports, SupervisorReport::RESTARTED, "worker-1").await?;
     println!(
         "  worker-1 is running again: {}; the handle taken before the crash still works:",
@@ -272,18 +280,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!(
         "  worker-1 work -> jobs = {} (fresh state: the restart built a new Worker::default())",
-        w1.call(WorkerAction::Work).await?
+        w1.work().await?
     );
     println!(
         "  worker-2 work -> jobs = {} (one-for-one: its sibling was untouched)",
-        w2.call(WorkerAction::Work).await?
+        w2.work().await?
     );
     print_children(&workers).await?;
 
     println!("\n== 2. crash worker-1 again and again: the 4th restart within 5s is one too many");
     for attempt in 2..=4 {
         println!("  crash #{attempt}");
-        w1.cast(WorkerAction::Crash)?;
+        crash(&system, "worker-1");
         if attempt < 4 {
             await_report(&mut reports, SupervisorReport::RESTARTED, "worker-1").await?;
         }
@@ -298,7 +306,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // taken at the start reaches the new agent.
     println!(
         "  worker-1 work (handle from the start) -> jobs = {}",
-        w1.call(WorkerAction::Work).await?
+        w1.work().await?
     );
 
     println!("\n== 3. shut down: each supervisor stops its children in reverse start order");

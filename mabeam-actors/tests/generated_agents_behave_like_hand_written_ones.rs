@@ -79,6 +79,13 @@ impl Counter {
         Err("asked to".into())
     }
 
+    /// Replies, then fails the agent on purpose.
+    #[action]
+    fn abort(&mut self, ctx: &mut Ctx<Self>) -> u64 {
+        ctx.fail("aborted on request");
+        self.n
+    }
+
     #[on_signal("reset.**")]
     fn on_reset(&mut self, signal: Signal) -> Result<(), AgentError> {
         self.say(format!("signal {}", signal.topic()));
@@ -167,6 +174,12 @@ async fn signal_handlers_hooks_and_errors_work() {
         events.take(3).await,
         ["signal reset.bad", "restart #1", "start c"]
     );
+    assert_eq!(counter.get().await, Ok(0));
+
+    // An action can fail its agent on purpose: it still replies, then the agent restarts.
+    counter.increment(3).await.unwrap();
+    assert_eq!(counter.abort().await, Ok(3));
+    assert_eq!(events.take(2).await, ["restart #2", "start c"]);
     assert_eq!(counter.get().await, Ok(0));
     system.shutdown().await;
 }

@@ -102,6 +102,9 @@ impl<A: Agent> Actor for AgentActor<A> {
             agent.on_restart(&mut ctx, &info).await?;
         }
         agent.on_start(&mut ctx).await?;
+        if let Some(error) = ctx.take_failure() {
+            return Err(error);
+        }
 
         let patterns = agent.subscriptions();
         let signals = if patterns.is_empty() {
@@ -136,7 +139,7 @@ impl<A: Agent> Actor for AgentActor<A> {
         message: Self::Msg,
         state: &mut Self::State,
     ) -> Result<(), ActorProcessingErr> {
-        match message {
+        let result = match message {
             AgentMsg::Action(action) => state.agent.handle(&mut state.ctx, action).await,
             AgentMsg::Sensor(reading) => state.agent.on_sensor(&mut state.ctx, reading).await,
             AgentMsg::Snapshot(reply) => {
@@ -150,7 +153,10 @@ impl<A: Agent> Actor for AgentActor<A> {
                 for _ in 0..SIGNAL_BATCH {
                     match queue.pop() {
                         Some(Popped::Signal(signal)) => {
-                            state.agent.on_signal(&mut state.ctx, signal).await?
+                            state.agent.on_signal(&mut state.ctx, signal).await?;
+                            if state.ctx.has_failed() {
+                                break;
+                            }
                         }
                         Some(Popped::Lost { lane, missed }) => {
                             state
@@ -166,6 +172,11 @@ impl<A: Agent> Actor for AgentActor<A> {
                 }
                 Ok(())
             }
+        };
+        result?;
+        match state.ctx.take_failure() {
+            Some(error) => Err(error),
+            None => Ok(()),
         }
     }
 

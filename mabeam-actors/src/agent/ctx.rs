@@ -7,7 +7,7 @@ use mabeam_core::{AgentId, IntoTopic, Lane, Signal, SignalBuilder, TopicError};
 use ractor::ActorCell;
 use serde::Serialize;
 
-use super::{Agent, AgentMsg};
+use super::{Agent, AgentError, AgentMsg};
 use crate::bus::{PublishReport, SignalPayload};
 use crate::registry::AgentSlot;
 use crate::supervisor::RestartInfo;
@@ -20,6 +20,7 @@ pub struct Ctx<A: Agent> {
     slot: Arc<AgentSlot>,
     system: AgentSystem,
     restart: Option<RestartInfo>,
+    failure: Option<AgentError>,
     _agent: PhantomData<fn() -> A>,
 }
 
@@ -35,6 +36,7 @@ impl<A: Agent> Ctx<A> {
             slot,
             system,
             restart,
+            failure: None,
             _agent: PhantomData,
         }
     }
@@ -108,6 +110,21 @@ impl<A: Agent> Ctx<A> {
     /// The context a mounted [`Skill`](super::Skill)'s handlers get.
     pub fn skill_ctx(&self) -> super::SkillCtx<'_> {
         super::SkillCtx::new(self.slot.id(), &self.system)
+    }
+
+    /// Fails the agent once the current handler returns, as if the handler had returned
+    /// `Err(error)`: its supervisor sees a failure (a transient agent is restarted). For
+    /// actions, whose own `Err` results are values sent to the caller.
+    pub fn fail(&mut self, error: impl Into<AgentError>) {
+        self.failure.get_or_insert(error.into());
+    }
+
+    pub(crate) fn has_failed(&self) -> bool {
+        self.failure.is_some()
+    }
+
+    pub(crate) fn take_failure(&mut self) -> Option<AgentError> {
+        self.failure.take()
     }
 
     /// Stops the agent gracefully once the current handler returns. Its supervisor treats this
