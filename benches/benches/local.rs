@@ -33,8 +33,8 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, SamplingMode, Throughput};
 use mabeam_actors::{AgentRef, AgentSystem};
 use mabeam_benches::{
-    fmt_ns, fmt_rate, in_worker, percentile, runtime, Bound, Counter, CounterAction, Ratio,
-    RawCounter, RawMsg, RawSupervisor, RawSupervisorMsg, Samples,
+    fmt_ns, fmt_rate, in_worker, percentile, print_latency_table, runtime, Bound, Counter,
+    CounterAction, Ratio, RawCounter, RawMsg, RawSupervisor, RawSupervisorMsg, Samples,
 };
 use ractor::{call, call_t, Actor, ActorRef};
 use tokio::runtime::Runtime;
@@ -324,20 +324,7 @@ fn per_call_pass(rt: &Runtime, raw: &ActorRef<RawMsg>, agent: &AgentRef<Counter>
         "ractor call_t! 5s",
         "mabeam call (default 5s)",
     ];
-    for (name, values) in names.iter().zip(&lat) {
-        let p = |q| fmt_ns(percentile(values, q).unwrap_or(f64::NAN));
-        let mean = values.iter().sum::<f64>() / values.len() as f64;
-        let slow = values.iter().filter(|&&v| v > 2_000.0).count() as f64 / values.len() as f64;
-        println!(
-            "  {name:<26} p50 {:>9}  p90 {:>9}  p99 {:>9}  p99.9 {:>9}  mean {:>9}  >2µs {:>5.1}%",
-            p(50.0),
-            p(90.0),
-            p(99.0),
-            p(99.9),
-            fmt_ns(mean),
-            slow * 100.0
-        );
-    }
+    print_latency_table(&names, &lat);
     for (name, m, r) in [
         ("local_call_no_timeout_per_call", &lat[1], &lat[0]),
         ("local_call_timeout_5s_per_call", &lat[3], &lat[2]),

@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 use criterion::Criterion;
 use mabeam_actors::{Agent, AgentRef, AgentSystem};
 use mabeam_benches::{
-    fmt_ns, in_worker, percentile, runtime, Bound, Counter, CounterAction, MacroCounter,
-    MacroCounterHandle, Ratio, Samples,
+    fmt_ns, in_worker, percentile, print_latency_table, runtime, Bound, Counter, CounterAction,
+    MacroCounter, MacroCounterHandle, Ratio, Samples,
 };
 use tokio::runtime::Runtime;
 
@@ -275,20 +275,7 @@ fn per_call_pass(
         "hand-written (default 5s)",
         "generated get() (default 5s)",
     ];
-    for (name, values) in names.iter().zip(&lat) {
-        let p = |q| fmt_ns(percentile(values, q).unwrap_or(f64::NAN));
-        let mean = values.iter().sum::<f64>() / values.len() as f64;
-        let slow = values.iter().filter(|&&v| v > 2_000.0).count() as f64 / values.len() as f64;
-        println!(
-            "  {name:<28} p50 {:>9}  p90 {:>9}  p99 {:>9}  p99.9 {:>9}  mean {:>9}  >2µs {:>5.1}%",
-            p(50.0),
-            p(90.0),
-            p(99.0),
-            p(99.9),
-            fmt_ns(mean),
-            slow * 100.0
-        );
-    }
+    print_latency_table(&names, &lat);
     let mut ratios = Vec::new();
     for (name, g, h) in [
         ("macro_call_no_timeout_per_call", &lat[1], &lat[0]),

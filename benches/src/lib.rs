@@ -341,3 +341,22 @@ pub fn rss_bytes() -> u64 {
         .expect("statm's second field: resident pages");
     resident * 4096
 }
+
+/// Prints, for each named series of latencies in nanoseconds, its p50, p90, p99, p99.9, mean
+/// and the share of samples over 2 µs (the slow, cross-worker mode on this machine).
+pub fn print_latency_table(names: &[&str], series: &[Vec<f64>]) {
+    for (name, values) in names.iter().zip(series) {
+        let p = |q| fmt_ns(percentile(values, q).unwrap_or(f64::NAN));
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        let slow = values.iter().filter(|&&v| v > 2_000.0).count() as f64 / values.len() as f64;
+        println!(
+            "  {name:<28} p50 {:>9}  p90 {:>9}  p99 {:>9}  p99.9 {:>9}  mean {:>9}  >2µs {:>5.1}%",
+            p(50.0),
+            p(90.0),
+            p(99.0),
+            p(99.9),
+            fmt_ns(mean),
+            slow * 100.0
+        );
+    }
+}

@@ -66,7 +66,7 @@ impl<A: Agent> Ctx<A> {
     where
         T: Serialize + Send + Sync + 'static,
     {
-        Ok(self.publish(self.signal(topic)?.data(data).build()))
+        self.skill_ctx().emit(topic, data)
     }
 
     /// Emits a signal on `topic` carrying `data`, from this agent, on `lane`.
@@ -79,12 +79,12 @@ impl<A: Agent> Ctx<A> {
     where
         T: Serialize + Send + Sync + 'static,
     {
-        Ok(self.publish(self.signal(topic)?.lane(lane).data(data).build()))
+        self.skill_ctx().emit_on(lane, topic, data)
     }
 
     /// Emits a typed payload on its own topic and lane (see [`SignalPayload`]).
     pub fn emit_signal<P: SignalPayload>(&self, payload: P) -> PublishReport {
-        self.publish(payload.into_signal(self.id().as_str()))
+        self.skill_ctx().emit_signal(payload)
     }
 
     /// Starts a signal on `topic` with this agent as its source; finish it and pass it to
