@@ -1,0 +1,203 @@
+//! The admin endpoint (Akka Management style): HTTP/1.1, read-only.
+//!
+//! | route | answer |
+//! | --- | --- |
+//! | `GET /membership` | `200`, `{"node": "<this node>", "members": [Member, ...]}` |
+//! | `GET /health/live` | `200`, `{"status": "live"}` while the process serves |
+//! | `GET /health/ready` | `200` `{"status": "ready"}` once this node sees itself `up`, else `503` `{"status": "starting"}` |
+//! | anything else | `404` (`405` for a method other than `GET`) |
+//!
+//! A `Member` is `{"node": "n1", "generation": 1732371234567, "gossip_addr": "127.0.0.1:7001",
+//! "status": "up" | "leaving" | "down" | "removed"}`; members are sorted by name.
+//!
+//! A client that sends garbage gets `400` from the HTTP parser; one that sends nothing is
+//! dropped after 5 s; either way the endpoint keeps serving.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use mabeam_core::membership::{Member, MemberStatus};
+use serde::{Deserialize, Serialize};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use crate::MembershipReader;
+
+/// The body of `GET /membership`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipReport {
+    /// The node answering.
+    pub node: String,
+    /// Its view, sorted by node name.
+    pub members: Vec<Member>,
+}
+
+fn json(status: StatusCode, body: &impl Serialize) -> Response<Full<Bytes>> {
+    let body = serde_json::to_vec(body).unwrap_or_default();
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+fn respond(
+    req: &Request<Incoming>,
+    node: &str,
+    membership: &MembershipReader,
+) -> Response<Full<Bytes>> {
+    #[derive(Serialize)]
+    struct Status {
+        status: &'static str,
+    }
+    if req.method() != Method::GET {
+        return json(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &Status {
+                status: "method not allowed",
+            },
+        );
+    }
+    match req.uri().path() {
+        "/membership" => json(
+            StatusCode::OK,
+            &MembershipReport {
+                node: node.to_owned(),
+                members: membership.members(),
+            },
+        ),
+        "/health/live" => json(StatusCode::OK, &Status { status: "live" }),
+        "/health/ready" => match membership.status(node) {
+            Some(MemberStatus::Up) => json(StatusCode::OK, &Status { status: "ready" }),
+            _ => json(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &Status { status: "starting" },
+            ),
+        },
+        _ => json(
+            StatusCode::NOT_FOUND,
+            &Status {
+                status: "not found",
+            },
+        ),
+    }
+}
+
+/// Serves the admin endpoint on `addr`; returns the bound address and the serving task.
+pub(crate) async fn serve(
+    addr: SocketAddr,
+    node: String,
+    membership: MembershipReader,
+) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
+    let listener = TcpListener::bind(addr).await?;
+    let bound = listener.local_addr()?;
+    let task = tokio::spawn(async move {
+        loop {
+            let (stream, peer) = match listener.accept().await {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    tracing::warn!(%err, "admin endpoint: accept failed");
+                    continue;
+                }
+            };
+            let node = node.clone();
+            let membership = membership.clone();
+            tokio::spawn(async move {
+                let service = service_fn(move |req: Request<Incoming>| {
+                    let response = respond(&req, &node, &membership);
+                    async move { Ok::<_, Infallible>(response) }
+                });
+                let served = http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(Duration::from_secs(5))
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+                if let Err(err) = served {
+                    tracing::debug!(%peer, %err, "admin endpoint: connection ended with an error");
+                }
+            });
+        }
+    });
+    Ok((bound, task))
+}
+
+/// Why [`fetch_membership`] failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FetchError {
+    /// No connection to the endpoint.
+    #[error("cannot reach the admin endpoint at {addr}: {source}")]
+    Connect {
+        /// The endpoint.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The HTTP exchange failed.
+    #[error("admin endpoint at {addr}: {source}")]
+    Http {
+        /// The endpoint.
+        addr: SocketAddr,
+        /// Why.
+        source: hyper::Error,
+    },
+    /// The endpoint answered something other than a membership report.
+    #[error("admin endpoint at {addr} answered {status}: {reason}")]
+    Answer {
+        /// The endpoint.
+        addr: SocketAddr,
+        /// The HTTP status.
+        status: StatusCode,
+        /// Why it could not be read.
+        reason: String,
+    },
+}
+
+/// Reads a node's membership from its admin endpoint (what `mabeam status` shows).
+pub async fn fetch_membership(addr: SocketAddr) -> Result<MembershipReport, FetchError> {
+    use http_body_util::{BodyExt, Empty};
+
+    let stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .map_err(|source| FetchError::Connect { addr, source })?;
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|source| FetchError::Http { addr, source })?;
+    tokio::spawn(connection);
+    let request = Request::get("/membership")
+        .header(hyper::header::HOST, addr.to_string())
+        .body(Empty::<Bytes>::new())
+        .expect("a static request is valid");
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|source| FetchError::Http { addr, source })?;
+    let status = response.status();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|source| FetchError::Http { addr, source })?
+        .to_bytes();
+    if status != StatusCode::OK {
+        return Err(FetchError::Answer {
+            addr,
+            status,
+            reason: String::from_utf8_lossy(&body).into_owned(),
+        });
+    }
+    serde_json::from_slice(&body).map_err(|err| FetchError::Answer {
+        addr,
+        status,
+        reason: err.to_string(),
+    })
+}

@@ -1,0 +1,27 @@
+//! A mabeam node: one OS process hosting an [`AgentSystem`](mabeam_actors::AgentSystem) and
+//! taking part in a cluster.
+//!
+//! - [`Node`]: built with [`Node::builder`] inside the caller's tokio runtime; joins through
+//!   seeds, leaves gracefully on [`Node::shutdown`].
+//! - Membership: gossip over UDP with phi-accrual failure detection (`chitchat`), so heartbeats
+//!   never queue behind bulk TCP traffic and a frozen or cut-off peer is detected, not only a
+//!   closed socket. The view lives in the [`Membership`] agent, which publishes
+//!   `cluster.node.up` / `leaving` / `down` / `removed` signals (control lane) on the node's bus.
+//! - [`admin`]: an HTTP endpoint with the membership as JSON, and liveness/readiness routes.
+//! - The `mabeam` binary: `mabeam node ...` runs a node until SIGINT/SIGTERM, then leaves
+//!   gracefully; `mabeam status --admin ADDR` prints the membership table.
+#![warn(
+    missing_docs,
+    missing_debug_implementations,
+    rust_2018_idioms,
+    unreachable_pub
+)]
+#![forbid(unsafe_code)]
+
+pub mod admin;
+mod membership;
+mod node;
+
+pub use mabeam_core::membership::{Member, MemberEvent, MemberStatus};
+pub use membership::{Membership, MembershipReader};
+pub use node::{Node, NodeBuilder, NodeError};

@@ -1,0 +1,7 @@
+//! The membership agent: folds what the gossip layer sees alive into the node's
+//! [`MembershipView`](mabeam_core::membership::MembershipView) and tells the node about changes.
+
+mod agent;
+
+pub use agent::{Membership, MembershipReader};
+pub(crate) use agent::{LEAVING, STATUS_KEY};

@@ -1,0 +1,174 @@
+use std::net::SocketAddr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use chitchat::transport::UdpTransport;
+use chitchat::{
+    spawn_chitchat, ChitchatConfig, ChitchatId, FailureDetectorConfig, ProtocolVersion,
+};
+use mabeam_actors::AgentSystem;
+
+use super::{Node, NodeError};
+use crate::{admin, Membership, MembershipReader};
+
+/// Configures and starts a [`Node`].
+///
+/// Defaults: cluster id `mabeam`; gossip on `127.0.0.1:7000` every second; phi threshold 8;
+/// no seeds (a cluster of one until others join through it); no admin endpoint.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), mabeam_cluster::NodeError> {
+/// let node = mabeam_cluster::Node::builder()
+///     .name("n1")
+///     .gossip_addr("127.0.0.1:7001".parse().unwrap())
+///     .seed("127.0.0.1:7000")
+///     .start()
+///     .await?;
+/// node.shutdown().await;
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+#[must_use]
+pub struct NodeBuilder {
+    name: String,
+    cluster_id: String,
+    gossip_addr: SocketAddr,
+    seeds: Vec<String>,
+    gossip_interval: Duration,
+    phi_threshold: f64,
+    admin_addr: Option<SocketAddr>,
+    system: Option<AgentSystem>,
+}
+
+impl NodeBuilder {
+    pub(super) fn new() -> Self {
+        Self {
+            name: String::new(),
+            cluster_id: "mabeam".to_owned(),
+            gossip_addr: SocketAddr::from(([127, 0, 0, 1], 7000)),
+            seeds: Vec::new(),
+            gossip_interval: Duration::from_secs(1),
+            phi_threshold: 8.0,
+            admin_addr: None,
+            system: None,
+        }
+    }
+
+    /// The node's name, unique in the cluster.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Nodes only gossip with nodes of the same cluster id.
+    pub fn cluster_id(mut self, id: impl Into<String>) -> Self {
+        self.cluster_id = id.into();
+        self
+    }
+
+    /// Where to gossip (UDP).
+    pub fn gossip_addr(mut self, addr: SocketAddr) -> Self {
+        self.gossip_addr = addr;
+        self
+    }
+
+    /// A node to join through (`host:port`; host names are resolved and re-resolved). A seed
+    /// that is down is retried, not fatal.
+    pub fn seed(mut self, seed: impl Into<String>) -> Self {
+        self.seeds.push(seed.into());
+        self
+    }
+
+    /// How often to gossip; failure detection scales with it.
+    pub fn gossip_interval(mut self, interval: Duration) -> Self {
+        self.gossip_interval = interval;
+        self
+    }
+
+    /// The phi-accrual threshold above which a silent peer is considered dead.
+    pub fn phi_threshold(mut self, phi: f64) -> Self {
+        self.phi_threshold = phi;
+        self
+    }
+
+    /// Serve the admin endpoint (membership JSON, health) on `addr`.
+    pub fn admin_addr(mut self, addr: SocketAddr) -> Self {
+        self.admin_addr = Some(addr);
+        self
+    }
+
+    /// Run in an existing agent system instead of starting one.
+    pub fn system(mut self, system: AgentSystem) -> Self {
+        self.system = Some(system);
+        self
+    }
+
+    /// Starts the node on the current tokio runtime.
+    pub async fn start(self) -> Result<Node, NodeError> {
+        if self.name.is_empty() {
+            return Err(NodeError::NoName);
+        }
+        if self.gossip_interval.is_zero() {
+            return Err(NodeError::ZeroGossipInterval);
+        }
+        let system = match self.system {
+            Some(system) => system,
+            None => AgentSystem::builder().name(&self.name).start().await?,
+        };
+        let generation = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let config = ChitchatConfig {
+            chitchat_id: ChitchatId::new(self.name.clone(), generation, self.gossip_addr),
+            cluster_id: self.cluster_id,
+            gossip_interval: self.gossip_interval,
+            listen_addr: self.gossip_addr,
+            seed_nodes: self.seeds,
+            failure_detector_config: FailureDetectorConfig {
+                phi_threshold: self.phi_threshold,
+                initial_interval: self.gossip_interval,
+                max_interval: self.gossip_interval * 10,
+                ..FailureDetectorConfig::default()
+            },
+            marked_for_deletion_grace_period: Duration::from_secs(3600),
+            catchup_callback: None,
+            extra_liveness_predicate: None,
+            protocol_version: ProtocolVersion::V1,
+        };
+        let gossip = spawn_chitchat(config, Vec::new(), &UdpTransport)
+            .await
+            .map_err(|err| NodeError::Gossip {
+                addr: self.gossip_addr,
+                reason: err.to_string(),
+            })?;
+        let live = gossip
+            .with_chitchat(|chitchat| chitchat.live_nodes_watcher())
+            .await;
+        let membership = MembershipReader::default();
+        let shared = membership.clone();
+        system
+            .spawn("mabeam.membership", move || {
+                Membership::new(live.clone(), shared.clone())
+            })
+            .await?;
+        let admin = match self.admin_addr {
+            Some(addr) => {
+                let (bound, task) = admin::serve(addr, self.name.clone(), membership.clone())
+                    .await
+                    .map_err(|source| NodeError::Admin { addr, source })?;
+                Some((bound, task))
+            }
+            None => None,
+        };
+        tracing::info!(node = %self.name, generation, gossip = %self.gossip_addr, "node started");
+        Ok(Node {
+            name: self.name,
+            generation,
+            gossip_addr: self.gossip_addr,
+            gossip_interval: self.gossip_interval,
+            system,
+            gossip,
+            membership,
+            admin,
+        })
+    }
+}

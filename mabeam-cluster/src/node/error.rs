@@ -1,0 +1,37 @@
+use std::net::SocketAddr;
+
+use thiserror::Error;
+
+/// Why a node could not be configured or started.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum NodeError {
+    /// The node has no name.
+    #[error("a node needs a non-empty name")]
+    NoName,
+    /// The gossip interval is zero.
+    #[error("the gossip interval must be > 0")]
+    ZeroGossipInterval,
+    /// The agent system failed to start.
+    #[error("the agent system failed to start: {0}")]
+    System(#[from] mabeam_actors::StartError),
+    /// The gossip socket could not be opened (address in use, ...).
+    #[error("cannot gossip on {addr}: {reason}")]
+    Gossip {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        reason: String,
+    },
+    /// The admin endpoint could not listen.
+    #[error("cannot serve the admin endpoint on {addr}: {source}")]
+    Admin {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The membership agent failed to start.
+    #[error("the membership agent failed to start: {0}")]
+    Membership(#[from] mabeam_actors::SupervisorError),
+}

@@ -1,0 +1,56 @@
+//! Failure detection on real processes: a node killed with `kill -9` is marked down; a node
+//! frozen with SIGSTOP (its sockets still open) is marked down by the phi-accrual detector and
+//! comes back up after SIGCONT; a node that leaves gracefully ends `removed`, never `down`.
+#[path = "support/cluster.rs"]
+mod support;
+
+use mabeam_cluster::MemberStatus;
+use support::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_node_is_marked_down_by_the_others() {
+    let mut cluster = Cluster::start(3).await;
+    let names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
+    cluster.wait_until("3 up", |v| all_up(v, &names)).await;
+
+    cluster.kill(2).await;
+    cluster
+        .wait_until("n2 down on n0 and n1", |v| {
+            status_of(v, "n2") == Some(MemberStatus::Down)
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frozen_node_goes_down_and_comes_back_when_thawed() {
+    let cluster = Cluster::start(3).await;
+    let names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
+    cluster.wait_until("3 up", |v| all_up(v, &names)).await;
+
+    cluster.freeze(2);
+    // The frozen node cannot answer its admin endpoint: ask the other two.
+    cluster
+        .wait_until_on(&[0, 1], "frozen n2 down on n0 and n1", |v| {
+            status_of(v, "n2") == Some(MemberStatus::Down)
+        })
+        .await;
+
+    cluster.thaw(2);
+    cluster
+        .wait_until("thawed n2 up again everywhere", |v| all_up(v, &names))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_graceful_leave_ends_removed_never_down() {
+    let mut cluster = Cluster::start(3).await;
+    let names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
+    cluster.wait_until("3 up", |v| all_up(v, &names)).await;
+
+    cluster.terminate(1).await;
+    cluster
+        .wait_until("n1 removed on n0 and n2", |v| {
+            status_of(v, "n1") == Some(MemberStatus::Removed)
+        })
+        .await;
+}

@@ -1,0 +1,185 @@
+//! A cluster of real `mabeam node` processes on 127.0.0.1, for tests: start, watch every
+//! node's view through its admin endpoint, kill -9, SIGSTOP/SIGCONT, SIGTERM. Every wait is
+//! bounded, and every process is killed when the cluster is dropped (even on a failed test).
+#![allow(dead_code, unreachable_pub, missing_docs)]
+
+use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::process::Stdio;
+use std::time::Duration;
+
+use mabeam_cluster::admin::{fetch_membership, MembershipReport};
+use mabeam_cluster::MemberStatus;
+use tokio::process::{Child, Command};
+
+/// The longest any wait lasts before the test fails (a safety net, not a timing assertion).
+pub const PATIENCE: Duration = Duration::from_secs(40);
+/// Gossip interval of test nodes.
+pub const GOSSIP_MS: u64 = 100;
+
+pub struct NodeProc {
+    pub name: String,
+    pub gossip: SocketAddr,
+    pub admin: SocketAddr,
+    child: Option<Child>,
+}
+
+impl NodeProc {
+    fn pid(&self) -> Option<u32> {
+        self.child.as_ref().and_then(Child::id)
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.child.is_some()
+    }
+}
+
+pub struct Cluster {
+    pub nodes: Vec<NodeProc>,
+    seed: Option<SocketAddr>,
+}
+
+/// A free UDP port and a free TCP port on 127.0.0.1.
+fn free_addrs() -> (SocketAddr, SocketAddr) {
+    let udp = UdpSocket::bind("127.0.0.1:0").expect("a free UDP port");
+    let tcp = TcpListener::bind("127.0.0.1:0").expect("a free TCP port");
+    (udp.local_addr().unwrap(), tcp.local_addr().unwrap())
+}
+
+impl Cluster {
+    pub fn new() -> Self {
+        Self {
+            nodes: Vec::new(),
+            seed: None,
+        }
+    }
+
+    /// Starts `n` nodes; the first is everyone's seed.
+    pub async fn start(n: usize) -> Self {
+        let mut cluster = Self::new();
+        for i in 0..n {
+            cluster.add(&format!("n{i}"));
+        }
+        cluster
+    }
+
+    /// Starts one more node, joining through the first node.
+    pub fn add(&mut self, name: &str) -> usize {
+        let (gossip, admin) = free_addrs();
+        let seed = *self.seed.get_or_insert(gossip);
+        let child = Command::new(env!("CARGO_BIN_EXE_mabeam"))
+            .args(["node", "--name", name])
+            .args(["--gossip", &gossip.to_string()])
+            .args(["--seed", &seed.to_string()])
+            .args(["--admin", &admin.to_string()])
+            .args(["--gossip-interval-ms", &GOSSIP_MS.to_string()])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("spawn a mabeam node");
+        self.nodes.push(NodeProc {
+            name: name.to_owned(),
+            gossip,
+            admin,
+            child: Some(child),
+        });
+        self.nodes.len() - 1
+    }
+
+    fn signal(&self, i: usize, signal: &str) {
+        let pid = self.nodes[i].pid().expect("the node is running");
+        let status = std::process::Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill {signal} {pid}");
+    }
+
+    /// kill -9.
+    pub async fn kill(&mut self, i: usize) {
+        let mut child = self.nodes[i].child.take().expect("the node is running");
+        child.kill().await.expect("kill -9");
+    }
+
+    /// SIGSTOP: the process freezes with its sockets open.
+    pub fn freeze(&self, i: usize) {
+        self.signal(i, "-STOP");
+    }
+
+    /// SIGCONT.
+    pub fn thaw(&self, i: usize) {
+        self.signal(i, "-CONT");
+    }
+
+    /// SIGTERM: the node leaves gracefully; waits for the process to exit.
+    pub async fn terminate(&mut self, i: usize) {
+        self.signal(i, "-TERM");
+        let mut child = self.nodes[i].child.take().expect("the node is running");
+        let status = tokio::time::timeout(PATIENCE, child.wait())
+            .await
+            .expect("the node exits after SIGTERM")
+            .expect("wait for the node");
+        assert!(
+            status.success(),
+            "a gracefully stopped node exits 0, got {status}"
+        );
+    }
+
+    /// The views of the nodes `which` (`None` for one not answering).
+    pub async fn views(&self, which: &[usize]) -> Vec<(String, Option<MembershipReport>)> {
+        let mut views = Vec::new();
+        for node in which.iter().map(|&i| &self.nodes[i]) {
+            views.push((node.name.clone(), fetch_membership(node.admin).await.ok()));
+        }
+        views
+    }
+
+    /// Waits until every running node's view satisfies `check`; panics with the last views
+    /// after [`PATIENCE`].
+    pub async fn wait_until(&self, what: &str, check: impl Fn(&MembershipReport) -> bool) {
+        let running: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| self.nodes[i].is_running())
+            .collect();
+        self.wait_until_on(&running, what, check).await;
+    }
+
+    /// Waits until the views of the nodes `which` satisfy `check`.
+    pub async fn wait_until_on(
+        &self,
+        which: &[usize],
+        what: &str,
+        check: impl Fn(&MembershipReport) -> bool,
+    ) {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let views = self.views(which).await;
+            if views.iter().all(|(_, v)| v.as_ref().is_some_and(&check)) {
+                return;
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!("not reached within {PATIENCE:?}: {what}\nviews: {views:#?}");
+            }
+            tokio::time::sleep(Duration::from_millis(GOSSIP_MS)).await;
+        }
+    }
+}
+
+/// The status of `node` in `view`.
+pub fn status_of(view: &MembershipReport, node: &str) -> Option<MemberStatus> {
+    view.members
+        .iter()
+        .find(|m| m.node == node)
+        .map(|m| m.status)
+}
+
+/// Whether `view` has exactly `names` as `up` members (and no other `up` member).
+pub fn all_up(view: &MembershipReport, names: &[String]) -> bool {
+    let up: Vec<&str> = view
+        .members
+        .iter()
+        .filter(|m| m.status == MemberStatus::Up)
+        .map(|m| m.node.as_str())
+        .collect();
+    up.len() == names.len() && names.iter().all(|n| up.contains(&n.as_str()))
+}
