@@ -1,6 +1,7 @@
 //! Failure detection on real processes: a node killed with `kill -9` is marked down; a node
 //! frozen with SIGSTOP (its sockets still open) is marked down by the phi-accrual detector and
-//! comes back up after SIGCONT; a node that leaves gracefully ends `removed`, never `down`.
+//! comes back up after SIGCONT; a killed node restarted under the same name rejoins with a new
+//! generation; a node that leaves gracefully ends `removed`, never `down`.
 #[path = "support/cluster.rs"]
 mod support;
 
@@ -51,6 +52,32 @@ async fn a_graceful_leave_ends_removed_never_down() {
     cluster
         .wait_until("n1 removed on n0 and n2", |v| {
             status_of(v, "n1") == Some(MemberStatus::Removed)
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_node_rejoins_with_a_new_generation() {
+    let mut cluster = Cluster::start(3).await;
+    let names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
+    cluster.wait_until("3 up", |v| all_up(v, &names)).await;
+    let before = cluster.views(&[0]).await[0]
+        .1
+        .as_ref()
+        .and_then(|v| generation_of(v, "n2"))
+        .expect("n0 knows n2");
+
+    cluster.kill(2).await;
+    cluster
+        .wait_until("n2 down", |v| {
+            status_of(v, "n2") == Some(MemberStatus::Down)
+        })
+        .await;
+    cluster.restart(2);
+    cluster
+        .wait_until("n2 up again, as a new generation", |v| {
+            status_of(v, "n2") == Some(MemberStatus::Up)
+                && generation_of(v, "n2").is_some_and(|g| g > before)
         })
         .await;
 }

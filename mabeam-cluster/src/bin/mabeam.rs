@@ -28,6 +28,9 @@ struct Cli {
 enum Command {
     /// Run a node until SIGINT or SIGTERM, then leave the cluster gracefully.
     Node(NodeArgs),
+    /// Start a 3-node cluster on this machine, show it converge, kill a node, show the view
+    /// change, then stop the rest gracefully.
+    Demo,
     /// Print the membership table of a running node.
     Status {
         /// The node's admin endpoint.
@@ -94,6 +97,91 @@ async fn run_node(args: NodeArgs) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// Waits (at most 30 s) until `node`'s view satisfies `done`.
+async fn await_view(
+    admin: SocketAddr,
+    done: impl Fn(&mabeam_cluster::admin::MembershipReport) -> bool,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(report) = fetch_membership(admin).await {
+            if done(&report) {
+                return Ok(());
+            }
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err("the cluster did not reach the expected view within 30 s".into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    use mabeam_cluster::MemberStatus;
+
+    let exe = std::env::current_exe()?;
+    let mut nodes = Vec::new();
+    let mut seed = None;
+    for i in 0..3 {
+        let gossip = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+        let admin = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+        let seed = *seed.get_or_insert(gossip);
+        let child = tokio::process::Command::new(&exe)
+            .args(["node", "--name", &format!("n{i}")])
+            .args(["--gossip", &gossip.to_string(), "--seed", &seed.to_string()])
+            .args(["--admin", &admin.to_string(), "--gossip-interval-ms", "100"])
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()?;
+        println!("started n{i}: gossip {gossip}, admin http://{admin}");
+        nodes.push((child, admin));
+    }
+    let first = nodes[0].1;
+    let up = |r: &mabeam_cluster::admin::MembershipReport, n: usize| {
+        r.members
+            .iter()
+            .filter(|m| m.status == MemberStatus::Up)
+            .count()
+            == n
+    };
+    await_view(first, |r| up(r, 3)).await?;
+    println!("\n== converged");
+    status(first).await?;
+
+    println!("\n== kill -9 n2");
+    nodes[2].0.kill().await?;
+    await_view(first, |r| {
+        r.members
+            .iter()
+            .any(|m| m.node == "n2" && m.status == MemberStatus::Down)
+    })
+    .await?;
+    status(first).await?;
+
+    println!("\n== n1 leaves gracefully (SIGTERM)");
+    let pid = nodes[1].0.id().ok_or("n1 has exited")?;
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()?;
+    nodes[1].0.wait().await?;
+    await_view(first, |r| {
+        r.members
+            .iter()
+            .any(|m| m.node == "n1" && m.status == MemberStatus::Removed)
+    })
+    .await?;
+    status(first).await?;
+
+    let pid = nodes[0].0.id().ok_or("n0 has exited")?;
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()?;
+    nodes[0].0.wait().await?;
+    println!("\ndone");
+    Ok(())
+}
+
 async fn status(admin: SocketAddr) -> Result<(), Box<dyn std::error::Error>> {
     let report = fetch_membership(admin).await?;
     println!("membership as seen by {}:", report.node);
@@ -123,6 +211,7 @@ async fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Node(args) => run_node(args).await,
         Command::Status { admin } => status(admin).await,
+        Command::Demo => demo().await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -65,8 +65,29 @@ impl Cluster {
     /// Starts one more node, joining through the first node.
     pub fn add(&mut self, name: &str) -> usize {
         let (gossip, admin) = free_addrs();
+        let child = self.spawn(name, gossip, admin);
+        self.nodes.push(NodeProc {
+            name: name.to_owned(),
+            gossip,
+            admin,
+            child: Some(child),
+        });
+        self.nodes.len() - 1
+    }
+
+    /// Starts node `i` again (a new process: a new generation) on the same addresses.
+    pub fn restart(&mut self, i: usize) {
+        assert!(!self.nodes[i].is_running(), "stop the node first");
+        let (name, gossip, admin) = {
+            let n = &self.nodes[i];
+            (n.name.clone(), n.gossip, n.admin)
+        };
+        self.nodes[i].child = Some(self.spawn(&name, gossip, admin));
+    }
+
+    fn spawn(&mut self, name: &str, gossip: SocketAddr, admin: SocketAddr) -> Child {
         let seed = *self.seed.get_or_insert(gossip);
-        let child = Command::new(env!("CARGO_BIN_EXE_mabeam"))
+        Command::new(env!("CARGO_BIN_EXE_mabeam"))
             .args(["node", "--name", name])
             .args(["--gossip", &gossip.to_string()])
             .args(["--seed", &seed.to_string()])
@@ -77,14 +98,7 @@ impl Cluster {
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
-            .expect("spawn a mabeam node");
-        self.nodes.push(NodeProc {
-            name: name.to_owned(),
-            gossip,
-            admin,
-            child: Some(child),
-        });
-        self.nodes.len() - 1
+            .expect("spawn a mabeam node")
     }
 
     fn signal(&self, i: usize, signal: &str) {
@@ -163,6 +177,14 @@ impl Cluster {
             tokio::time::sleep(Duration::from_millis(GOSSIP_MS)).await;
         }
     }
+}
+
+/// The generation of `node` in `view`.
+pub fn generation_of(view: &MembershipReport, node: &str) -> Option<u64> {
+    view.members
+        .iter()
+        .find(|m| m.node == node)
+        .map(|m| m.generation)
 }
 
 /// The status of `node` in `view`.
