@@ -5,6 +5,8 @@
 //! | `GET /membership` | `200`, `{"node": "<this node>", "members": [Member, ...]}` |
 //! | `GET /health/live` | `200`, `{"status": "live"}` while the process serves |
 //! | `GET /health/ready` | `200` `{"status": "ready"}` once this node sees itself `up`, else `503` `{"status": "starting"}` |
+//! | `POST /debug/partition` | only with fault injection on: body `["127.0.0.1:7003", ...]` cuts the gossip links to those peers; `200` |
+//! | `POST /debug/heal` | only with fault injection on: restores every link; `200` |
 //! | anything else | `404` (`405` for a method other than `GET`) |
 //!
 //! A `Member` is `{"node": "n1", "generation": 1732371234567, "gossip_addr": "127.0.0.1:7001",
@@ -17,7 +19,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use http_body_util::Full;
+use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -28,6 +30,7 @@ use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+use crate::fault::LinkFilter;
 use crate::MembershipReader;
 
 /// The body of `GET /membership`.
@@ -50,43 +53,84 @@ fn json(status: StatusCode, body: &impl Serialize) -> Response<Full<Bytes>> {
     response
 }
 
-fn respond(
-    req: &Request<Incoming>,
-    node: &str,
-    membership: &MembershipReader,
-) -> Response<Full<Bytes>> {
-    #[derive(Serialize)]
-    struct Status {
-        status: &'static str,
-    }
-    if req.method() != Method::GET {
-        return json(
-            StatusCode::METHOD_NOT_ALLOWED,
-            &Status {
-                status: "method not allowed",
-            },
-        );
-    }
-    match req.uri().path() {
-        "/membership" => json(
+/// What the admin endpoint serves.
+#[derive(Debug, Clone)]
+pub(crate) struct AdminState {
+    pub(crate) node: String,
+    pub(crate) membership: MembershipReader,
+    pub(crate) faults: Option<LinkFilter>,
+}
+
+#[derive(Serialize)]
+struct Status {
+    status: &'static str,
+}
+
+/// The largest request body accepted (the partition route's list of peers).
+const MAX_BODY: usize = 64 * 1024;
+
+async fn respond(req: Request<Incoming>, state: &AdminState) -> Response<Full<Bytes>> {
+    let path = req.uri().path().to_owned();
+    match (req.method().clone(), path.as_str(), &state.faults) {
+        (Method::POST, "/debug/partition", Some(faults)) => {
+            let body = match Limited::new(req.into_body(), MAX_BODY).collect().await {
+                Ok(body) => body.to_bytes(),
+                Err(_) => {
+                    return json(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        &Status {
+                            status: "body too large",
+                        },
+                    )
+                }
+            };
+            match serde_json::from_slice::<Vec<SocketAddr>>(&body) {
+                Ok(peers) => {
+                    faults.block(peers);
+                    json(
+                        StatusCode::OK,
+                        &Status {
+                            status: "partitioned",
+                        },
+                    )
+                }
+                Err(_) => json(
+                    StatusCode::BAD_REQUEST,
+                    &Status {
+                        status: "expected a JSON list of addresses",
+                    },
+                ),
+            }
+        }
+        (Method::POST, "/debug/heal", Some(faults)) => {
+            faults.heal();
+            json(StatusCode::OK, &Status { status: "healed" })
+        }
+        (Method::GET, "/membership", _) => json(
             StatusCode::OK,
             &MembershipReport {
-                node: node.to_owned(),
-                members: membership.members(),
+                node: state.node.clone(),
+                members: state.membership.members(),
             },
         ),
-        "/health/live" => json(StatusCode::OK, &Status { status: "live" }),
-        "/health/ready" => match membership.status(node) {
+        (Method::GET, "/health/live", _) => json(StatusCode::OK, &Status { status: "live" }),
+        (Method::GET, "/health/ready", _) => match state.membership.status(&state.node) {
             Some(MemberStatus::Up) => json(StatusCode::OK, &Status { status: "ready" }),
             _ => json(
                 StatusCode::SERVICE_UNAVAILABLE,
                 &Status { status: "starting" },
             ),
         },
-        _ => json(
+        (Method::GET, _, _) => json(
             StatusCode::NOT_FOUND,
             &Status {
                 status: "not found",
+            },
+        ),
+        _ => json(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &Status {
+                status: "method not allowed",
             },
         ),
     }
@@ -95,8 +139,7 @@ fn respond(
 /// Serves the admin endpoint on `addr`; returns the bound address and the serving task.
 pub(crate) async fn serve(
     addr: SocketAddr,
-    node: String,
-    membership: MembershipReader,
+    state: AdminState,
 ) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
     let listener = TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
@@ -109,12 +152,11 @@ pub(crate) async fn serve(
                     continue;
                 }
             };
-            let node = node.clone();
-            let membership = membership.clone();
+            let state = state.clone();
             tokio::spawn(async move {
                 let service = service_fn(move |req: Request<Incoming>| {
-                    let response = respond(&req, &node, &membership);
-                    async move { Ok::<_, Infallible>(response) }
+                    let state = state.clone();
+                    async move { Ok::<_, Infallible>(respond(req, &state).await) }
                 });
                 let served = http1::Builder::new()
                     .timer(TokioTimer::new())
@@ -162,10 +204,13 @@ pub enum FetchError {
     },
 }
 
-/// Reads a node's membership from its admin endpoint (what `mabeam status` shows).
-pub async fn fetch_membership(addr: SocketAddr) -> Result<MembershipReport, FetchError> {
-    use http_body_util::{BodyExt, Empty};
-
+/// One request to an admin endpoint: the answer's status and body.
+pub(crate) async fn request(
+    addr: SocketAddr,
+    method: Method,
+    path: &str,
+    body: Vec<u8>,
+) -> Result<(StatusCode, Bytes), FetchError> {
     let stream = tokio::net::TcpStream::connect(addr)
         .await
         .map_err(|source| FetchError::Connect { addr, source })?;
@@ -173,10 +218,16 @@ pub async fn fetch_membership(addr: SocketAddr) -> Result<MembershipReport, Fetc
         .await
         .map_err(|source| FetchError::Http { addr, source })?;
     tokio::spawn(connection);
-    let request = Request::get("/membership")
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
         .header(hyper::header::HOST, addr.to_string())
-        .body(Empty::<Bytes>::new())
-        .expect("a static request is valid");
+        .body(Full::new(Bytes::from(body)))
+        .map_err(|err| FetchError::Answer {
+            addr,
+            status: StatusCode::BAD_REQUEST,
+            reason: err.to_string(),
+        })?;
     let response = sender
         .send_request(request)
         .await
@@ -188,6 +239,12 @@ pub async fn fetch_membership(addr: SocketAddr) -> Result<MembershipReport, Fetc
         .await
         .map_err(|source| FetchError::Http { addr, source })?
         .to_bytes();
+    Ok((status, body))
+}
+
+/// Reads a node's membership from its admin endpoint (what `mabeam status` shows).
+pub async fn fetch_membership(addr: SocketAddr) -> Result<MembershipReport, FetchError> {
+    let (status, body) = request(addr, Method::GET, "/membership", Vec::new()).await?;
     if status != StatusCode::OK {
         return Err(FetchError::Answer {
             addr,

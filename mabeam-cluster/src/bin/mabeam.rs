@@ -62,6 +62,9 @@ struct NodeArgs {
     /// Phi-accrual threshold for declaring a silent peer dead.
     #[arg(long, env = "MABEAM_PHI", default_value_t = 8.0)]
     phi: f64,
+    /// For tests only: let the admin endpoint cut and heal gossip links.
+    #[arg(long, hide = true)]
+    fault_injection: bool,
 }
 
 async fn run_node(args: NodeArgs) -> Result<(), Box<dyn std::error::Error>> {
@@ -70,7 +73,8 @@ async fn run_node(args: NodeArgs) -> Result<(), Box<dyn std::error::Error>> {
         .cluster_id(args.cluster_id)
         .gossip_addr(args.gossip)
         .gossip_interval(Duration::from_millis(args.gossip_interval_ms))
-        .phi_threshold(args.phi);
+        .phi_threshold(args.phi)
+        .fault_injection(args.fault_injection);
     for seed in args.seeds {
         builder = builder.seed(seed);
     }

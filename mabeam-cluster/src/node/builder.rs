@@ -8,6 +8,7 @@ use chitchat::{
 use mabeam_actors::AgentSystem;
 
 use super::{Node, NodeError};
+use crate::fault::{FilteredUdp, LinkFilter};
 use crate::{admin, Membership, MembershipReader};
 
 /// Configures and starts a [`Node`].
@@ -37,6 +38,7 @@ pub struct NodeBuilder {
     phi_threshold: f64,
     admin_addr: Option<SocketAddr>,
     system: Option<AgentSystem>,
+    fault_injection: bool,
 }
 
 impl NodeBuilder {
@@ -50,6 +52,7 @@ impl NodeBuilder {
             phi_threshold: 8.0,
             admin_addr: None,
             system: None,
+            fault_injection: false,
         }
     }
 
@@ -96,6 +99,14 @@ impl NodeBuilder {
         self
     }
 
+    /// For tests: gossip through a [`LinkFilter`](crate::fault::LinkFilter) that can cut links
+    /// (see [`fault`](crate::fault)); the admin endpoint then accepts `POST /debug/partition`
+    /// and `POST /debug/heal`. Never enable it in production.
+    pub fn fault_injection(mut self, enabled: bool) -> Self {
+        self.fault_injection = enabled;
+        self
+    }
+
     /// Run in an existing agent system instead of starting one.
     pub fn system(mut self, system: AgentSystem) -> Self {
         self.system = Some(system);
@@ -134,12 +145,20 @@ impl NodeBuilder {
             extra_liveness_predicate: None,
             protocol_version: ProtocolVersion::V1,
         };
-        let gossip = spawn_chitchat(config, Vec::new(), &UdpTransport)
-            .await
-            .map_err(|err| NodeError::Gossip {
-                addr: self.gossip_addr,
-                reason: err.to_string(),
-            })?;
+        let faults = self.fault_injection.then(LinkFilter::default);
+        let spawned = match &faults {
+            Some(filter) => {
+                let transport = FilteredUdp {
+                    filter: filter.clone(),
+                };
+                spawn_chitchat(config, Vec::new(), &transport).await
+            }
+            None => spawn_chitchat(config, Vec::new(), &UdpTransport).await,
+        };
+        let gossip = spawned.map_err(|err| NodeError::Gossip {
+            addr: self.gossip_addr,
+            reason: err.to_string(),
+        })?;
         let live = gossip
             .with_chitchat(|chitchat| chitchat.live_nodes_watcher())
             .await;
@@ -152,7 +171,12 @@ impl NodeBuilder {
             .await?;
         let admin = match self.admin_addr {
             Some(addr) => {
-                let (bound, task) = admin::serve(addr, self.name.clone(), membership.clone())
+                let state = admin::AdminState {
+                    node: self.name.clone(),
+                    membership: membership.clone(),
+                    faults: faults.clone(),
+                };
+                let (bound, task) = admin::serve(addr, state)
                     .await
                     .map_err(|source| NodeError::Admin { addr, source })?;
                 Some((bound, task))

@@ -93,6 +93,7 @@ impl Cluster {
             .args(["--seed", &seed.to_string()])
             .args(["--admin", &admin.to_string()])
             .args(["--gossip-interval-ms", &GOSSIP_MS.to_string()])
+            .arg("--fault-injection")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -138,6 +139,33 @@ impl Cluster {
             status.success(),
             "a gracefully stopped node exits 0, got {status}"
         );
+    }
+
+    /// Cuts the cluster into `sides`: every node stops gossiping with every node of another
+    /// side (both directions).
+    pub async fn partition(&self, sides: &[&[usize]]) {
+        for (s, side) in sides.iter().enumerate() {
+            let others: Vec<SocketAddr> = sides
+                .iter()
+                .enumerate()
+                .filter(|(o, _)| *o != s)
+                .flat_map(|(_, other)| other.iter().map(|&j| self.nodes[j].gossip))
+                .collect();
+            for &i in side.iter() {
+                mabeam_cluster::fault::cut_links(self.nodes[i].admin, &others)
+                    .await
+                    .expect("cut links");
+            }
+        }
+    }
+
+    /// Restores every link on every running node.
+    pub async fn heal(&self) {
+        for node in self.nodes.iter().filter(|n| n.is_running()) {
+            mabeam_cluster::fault::heal_links(node.admin)
+                .await
+                .expect("heal links");
+        }
     }
 
     /// The views of the nodes `which` (`None` for one not answering).
