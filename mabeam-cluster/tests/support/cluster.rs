@@ -64,8 +64,14 @@ impl Cluster {
 
     /// Starts one more node, joining through the first node.
     pub fn add(&mut self, name: &str) -> usize {
+        self.add_with(name, None, &[])
+    }
+
+    /// Starts one more node with its own seed (`host:port`, e.g. a DNS name) and extra flags.
+    pub fn add_with(&mut self, name: &str, seed: Option<String>, extra: &[&str]) -> usize {
         let (gossip, admin) = free_addrs();
-        let child = self.spawn(name, gossip, admin);
+        let seed = seed.unwrap_or_else(|| self.seed.get_or_insert(gossip).to_string());
+        let child = self.spawn(name, gossip, admin, &seed, extra);
         self.nodes.push(NodeProc {
             name: name.to_owned(),
             gossip,
@@ -82,15 +88,23 @@ impl Cluster {
             let n = &self.nodes[i];
             (n.name.clone(), n.gossip, n.admin)
         };
-        self.nodes[i].child = Some(self.spawn(&name, gossip, admin));
+        let seed = self.seed.expect("a cluster has a seed").to_string();
+        self.nodes[i].child = Some(self.spawn(&name, gossip, admin, &seed, &[]));
     }
 
-    fn spawn(&mut self, name: &str, gossip: SocketAddr, admin: SocketAddr) -> Child {
-        let seed = *self.seed.get_or_insert(gossip);
+    fn spawn(
+        &mut self,
+        name: &str,
+        gossip: SocketAddr,
+        admin: SocketAddr,
+        seed: &str,
+        extra: &[&str],
+    ) -> Child {
         Command::new(env!("CARGO_BIN_EXE_mabeam"))
             .args(["node", "--name", name])
             .args(["--gossip", &gossip.to_string()])
-            .args(["--seed", &seed.to_string()])
+            .args(["--seed", seed])
+            .args(extra)
             .args(["--admin", &admin.to_string()])
             .args(["--gossip-interval-ms", &GOSSIP_MS.to_string()])
             .arg("--fault-injection")
