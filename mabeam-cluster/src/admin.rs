@@ -3,6 +3,7 @@
 //! | route | answer |
 //! | --- | --- |
 //! | `GET /membership` | `200`, `{"node": "<this node>", "members": [Member, ...]}` |
+//! | `GET /health` | `200`, the latest [`ClusterHealth`](crate::health::ClusterHealth): `{"node", "status": "healthy" \| "degraded" \| "critical", "reasons": [..], "nodes": [{"node", "status", "metrics": {"agents", "rss_bytes"}, "recent_downs", "quarantined"}]}`; `503` before the first assessment |
 //! | `GET /health/live` | `200`, `{"status": "live"}` while the process serves |
 //! | `GET /health/ready` | `200` `{"status": "ready"}` once this node sees itself `up`, else `503` `{"status": "starting"}` |
 //! | `POST /debug/partition` | only with fault injection on: body `["127.0.0.1:7003", ...]` cuts the gossip links to those peers; `200` |
@@ -31,6 +32,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use crate::fault::LinkFilter;
+use crate::health::HealthReader;
 use crate::MembershipReader;
 
 /// The body of `GET /membership`.
@@ -59,6 +61,7 @@ pub(crate) struct AdminState {
     pub(crate) node: String,
     pub(crate) membership: MembershipReader,
     pub(crate) faults: Option<LinkFilter>,
+    pub(crate) health: HealthReader,
 }
 
 #[derive(Serialize)]
@@ -113,6 +116,13 @@ async fn respond(req: Request<Incoming>, state: &AdminState) -> Response<Full<By
                 members: state.membership.members(),
             },
         ),
+        (Method::GET, "/health", _) => match state.health.latest() {
+            Some(health) => json(StatusCode::OK, &health),
+            None => json(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &Status { status: "starting" },
+            ),
+        },
         (Method::GET, "/health/live", _) => json(StatusCode::OK, &Status { status: "live" }),
         (Method::GET, "/health/ready", _) => match state.membership.status(&state.node) {
             Some(MemberStatus::Up) => json(StatusCode::OK, &Status { status: "ready" }),
@@ -245,6 +255,23 @@ pub(crate) async fn request(
 /// Reads a node's membership from its admin endpoint (what `mabeam status` shows).
 pub async fn fetch_membership(addr: SocketAddr) -> Result<MembershipReport, FetchError> {
     let (status, body) = request(addr, Method::GET, "/membership", Vec::new()).await?;
+    if status != StatusCode::OK {
+        return Err(FetchError::Answer {
+            addr,
+            status,
+            reason: String::from_utf8_lossy(&body).into_owned(),
+        });
+    }
+    serde_json::from_slice(&body).map_err(|err| FetchError::Answer {
+        addr,
+        status,
+        reason: err.to_string(),
+    })
+}
+
+/// Reads a node's latest health report from its admin endpoint.
+pub async fn fetch_health(addr: SocketAddr) -> Result<crate::health::ClusterHealth, FetchError> {
+    let (status, body) = request(addr, Method::GET, "/health", Vec::new()).await?;
     if status != StatusCode::OK {
         return Err(FetchError::Answer {
             addr,

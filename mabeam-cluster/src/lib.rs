@@ -7,6 +7,8 @@
 //!   never queue behind bulk TCP traffic and a frozen or cut-off peer is detected, not only a
 //!   closed socket. The view lives in the [`Membership`] agent, which publishes
 //!   `cluster.node.up` / `leaving` / `down` / `removed` signals (control lane) on the node's bus.
+//! - [`health`]: the health monitor agent — per-node metrics over gossip, an overall
+//!   healthy / degraded / critical with reasons, flap detection, `cluster.health.changed`.
 //! - [`admin`]: an HTTP endpoint with the membership as JSON, and liveness/readiness routes.
 //! - The `mabeam` binary: `mabeam node ...` runs a node until SIGINT/SIGTERM, then leaves
 //!   gracefully; `mabeam status --admin ADDR` prints the membership table.
@@ -20,6 +22,7 @@
 
 pub mod admin;
 pub mod fault;
+pub mod health;
 mod membership;
 mod node;
 

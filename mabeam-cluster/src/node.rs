@@ -14,6 +14,7 @@ use chitchat::ChitchatHandle;
 use mabeam_actors::AgentSystem;
 use tokio::task::JoinHandle;
 
+use crate::health::HealthReader;
 use crate::membership::{LEAVING, STATUS_KEY};
 use crate::MembershipReader;
 
@@ -27,6 +28,7 @@ pub struct Node {
     system: AgentSystem,
     gossip: ChitchatHandle,
     membership: MembershipReader,
+    health: HealthReader,
     admin: Option<(SocketAddr, JoinHandle<()>)>,
 }
 
@@ -64,6 +66,11 @@ impl Node {
     /// Its membership view (read without a mailbox hop).
     pub fn membership(&self) -> &MembershipReader {
         &self.membership
+    }
+
+    /// Its latest health report (read without a mailbox hop).
+    pub fn health(&self) -> &HealthReader {
+        &self.health
     }
 
     /// Leaves the cluster gracefully: announces the leave (peers mark this node `leaving`,

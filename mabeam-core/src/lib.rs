@@ -11,6 +11,7 @@
 //! - [`Signal`] and [`Lane`]: the CloudEvents-like envelope agents emit and subscribe to.
 //! - [`codec`]: the versioned MessagePack encoding used for snapshots and, later, the wire.
 //! - [`Snapshot`]: an agent's serialized state, for restore, passivation and migration.
+//! - [`health`]: cluster health from membership, gossiped metrics and flap history.
 //! - [`membership`]: the membership view every node keeps (statuses, generations, events).
 //! - [`supervision`]: the OTP restart rules (strategies, restart types, intensity, backoff).
 //!
@@ -32,6 +33,7 @@
 
 mod agent_id;
 pub mod codec;
+pub mod health;
 mod lane;
 pub mod membership;
 mod signal;

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use mabeam_cluster::admin::fetch_membership;
+use mabeam_cluster::admin::{fetch_health, fetch_membership};
 use mabeam_cluster::Node;
 use tracing_subscriber::EnvFilter;
 
@@ -202,6 +202,13 @@ async fn status(admin: SocketAddr) -> Result<(), Box<dyn std::error::Error>> {
             m.gossip_addr,
             m.generation
         );
+    }
+    if let Ok(health) = fetch_health(admin).await {
+        let status = serde_json::to_value(health.status)?;
+        println!("health: {}", status.as_str().unwrap_or("?"));
+        for reason in health.reasons {
+            println!("  - {reason}");
+        }
     }
     Ok(())
 }

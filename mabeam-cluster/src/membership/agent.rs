@@ -98,7 +98,10 @@ impl Membership {
     /// Every change of the live-node set.
     #[sensor(stream = "live_changes")]
     fn on_live_change(&mut self, ctx: &mut Ctx<Self>, alive: Vec<Observed>) {
-        for event in self.view.observe(alive) {
+        let events = self.view.observe(alive);
+        // Readers see the new view before anyone is told about the change.
+        self.shared.replace(self.view.members().cloned().collect());
+        for event in events {
             let status = match event.member.status {
                 MemberStatus::Up => "up",
                 MemberStatus::Leaving => "leaving",
@@ -114,7 +117,6 @@ impl Membership {
             );
             let _ = ctx.emit_on(Lane::Control, format!("cluster.node.{status}"), event);
         }
-        self.shared.replace(self.view.members().cloned().collect());
     }
 
     fn live_changes(&self) -> impl Stream<Item = Vec<Observed>> + Send + 'static {

@@ -9,6 +9,7 @@ use mabeam_actors::AgentSystem;
 
 use super::{Node, NodeError};
 use crate::fault::{FilteredUdp, LinkFilter};
+use crate::health::{Health, HealthReader, Thresholds};
 use crate::{admin, Membership, MembershipReader};
 
 /// Configures and starts a [`Node`].
@@ -169,12 +170,31 @@ impl NodeBuilder {
                 Membership::new(live.clone(), shared.clone())
             })
             .await?;
+        let health = HealthReader::default();
+        let health_state = health.clone();
+        let chitchat = gossip.chitchat();
+        let name = self.name.clone();
+        let period = self.gossip_interval * 5;
+        let reader = membership.clone();
+        system
+            .spawn("mabeam.health", move || {
+                Health::new(
+                    name.clone(),
+                    period,
+                    chitchat.clone(),
+                    reader.clone(),
+                    Thresholds::default(),
+                    health_state.clone(),
+                )
+            })
+            .await?;
         let admin = match self.admin_addr {
             Some(addr) => {
                 let state = admin::AdminState {
                     node: self.name.clone(),
                     membership: membership.clone(),
                     faults: faults.clone(),
+                    health: health.clone(),
                 };
                 let (bound, task) = admin::serve(addr, state)
                     .await
@@ -192,6 +212,7 @@ impl NodeBuilder {
             system,
             gossip,
             membership,
+            health,
             admin,
         })
     }

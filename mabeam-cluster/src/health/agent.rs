@@ -1,0 +1,160 @@
+use std::collections::BTreeMap;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::{Duration, Instant};
+
+use chitchat::Chitchat;
+use futures::Stream;
+use mabeam_actors::prelude::*;
+use mabeam_actors::{agent, Lane};
+use mabeam_core::health::{
+    assess, ClusterHealth, FlapTracker, HealthStatus, NodeMetrics, Thresholds,
+};
+use mabeam_core::membership::MemberEvent;
+use tokio::sync::Mutex;
+
+use crate::MembershipReader;
+
+const AGENTS_KEY: &str = "mabeam.agents";
+const RSS_KEY: &str = "mabeam.rss";
+
+/// The latest health report, readable without a mailbox hop (the admin endpoint's `/health`).
+#[derive(Debug, Clone, Default)]
+pub struct HealthReader {
+    latest: Arc<RwLock<Option<ClusterHealth>>>,
+}
+
+impl HealthReader {
+    /// The latest report (none before the first assessment).
+    pub fn latest(&self) -> Option<ClusterHealth> {
+        self.latest
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn set(&self, health: ClusterHealth) {
+        *self.latest.write().unwrap_or_else(PoisonError::into_inner) = Some(health);
+    }
+}
+
+/// The health monitor agent; see the [module docs](crate::health).
+pub struct Health {
+    node: String,
+    period: Duration,
+    gossip: Arc<Mutex<Chitchat>>,
+    membership: MembershipReader,
+    flaps: FlapTracker,
+    limits: Thresholds,
+    last: Option<HealthStatus>,
+    shared: HealthReader,
+}
+
+impl std::fmt::Debug for Health {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Health")
+            .field("node", &self.node)
+            .field("last", &self.last)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Health {
+    pub(crate) fn new(
+        node: String,
+        period: Duration,
+        gossip: Arc<Mutex<Chitchat>>,
+        membership: MembershipReader,
+        limits: Thresholds,
+        shared: HealthReader,
+    ) -> Self {
+        Self {
+            node,
+            period,
+            gossip,
+            membership,
+            flaps: FlapTracker::new(limits.flap_window),
+            limits,
+            last: None,
+            shared,
+        }
+    }
+}
+
+/// This process's resident memory, in bytes (Linux; 0 elsewhere).
+fn rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4096)
+}
+
+#[agent(name = "mabeam.health")]
+impl Health {
+    /// The latest report.
+    #[action]
+    fn report(&self) -> Option<ClusterHealth> {
+        self.shared.latest()
+    }
+
+    /// Publishes this node's metrics, then reassesses the cluster.
+    #[sensor(stream = "ticks")]
+    async fn on_tick(&mut self, ctx: &mut Ctx<Self>, _tick: ()) {
+        let own = NodeMetrics {
+            agents: ctx.system().registry().len() as u64,
+            rss_bytes: rss_bytes(),
+        };
+        let metrics = {
+            let mut gossip = self.gossip.lock().await;
+            let state = gossip.self_node_state();
+            state.set(AGENTS_KEY, own.agents);
+            state.set(RSS_KEY, own.rss_bytes);
+            // Each node's newest incarnation's metrics.
+            let mut metrics: BTreeMap<String, (u64, NodeMetrics)> = BTreeMap::new();
+            for (id, state) in gossip.node_states() {
+                let read = |key| state.get(key).and_then(|v| v.parse().ok());
+                let (Some(agents), Some(rss_bytes)) = (read(AGENTS_KEY), read(RSS_KEY)) else {
+                    continue;
+                };
+                let entry = metrics
+                    .entry(id.node_id.to_string())
+                    .or_insert((id.generation_id, NodeMetrics { agents, rss_bytes }));
+                if id.generation_id >= entry.0 {
+                    *entry = (id.generation_id, NodeMetrics { agents, rss_bytes });
+                }
+            }
+            metrics.into_iter().map(|(k, (_, m))| (k, m)).collect()
+        };
+        self.flaps.expire(Instant::now());
+        let health = assess(
+            &self.node,
+            &self.membership.members(),
+            &metrics,
+            &self.flaps,
+            &self.limits,
+        );
+        if self.last != Some(health.status) {
+            tracing::info!(status = ?health.status, reasons = ?health.reasons, "cluster health changed");
+            self.last = Some(health.status);
+            let _ = ctx.emit_on(Lane::Control, "cluster.health.changed", health.clone());
+        }
+        self.shared.set(health);
+    }
+
+    /// Counts down transitions, for flap detection.
+    #[on_signal("cluster.node.down")]
+    fn on_down(&mut self, signal: Signal) -> Result<(), AgentError> {
+        let event: MemberEvent = signal.decode()?;
+        self.flaps.record(&event, Instant::now());
+        Ok(())
+    }
+
+    fn ticks(&self) -> impl Stream<Item = ()> + Send + 'static {
+        let period = self.period;
+        futures::stream::unfold(true, move |first| async move {
+            if !first {
+                tokio::time::sleep(period).await;
+            }
+            Some(((), false))
+        })
+    }
+}
