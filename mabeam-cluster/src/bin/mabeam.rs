@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use mabeam_cluster::admin::{fetch_health, fetch_membership};
+use mabeam_cluster::config::NodeConfig;
 use mabeam_cluster::Node;
 use tracing_subscriber::EnvFilter;
 
@@ -41,46 +42,56 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct NodeArgs {
+    /// A TOML file with any of the settings below (flags and environment variables win).
+    #[arg(long, env = "MABEAM_CONFIG")]
+    config: Option<std::path::PathBuf>,
     /// The node's name, unique in the cluster.
     #[arg(long, env = "MABEAM_NAME")]
-    name: String,
-    /// Where to gossip (UDP).
-    #[arg(long, env = "MABEAM_GOSSIP", default_value = "127.0.0.1:7000")]
-    gossip: SocketAddr,
+    name: Option<String>,
+    /// Where to gossip (UDP) [default: 127.0.0.1:7000].
+    #[arg(long, env = "MABEAM_GOSSIP")]
+    gossip: Option<SocketAddr>,
     /// A node to join through (repeat, or comma-separate in MABEAM_SEEDS).
     #[arg(long = "seed", env = "MABEAM_SEEDS", value_delimiter = ',')]
     seeds: Vec<String>,
     /// Serve the admin endpoint (membership JSON, health) here.
     #[arg(long, env = "MABEAM_ADMIN")]
     admin: Option<SocketAddr>,
-    /// Nodes only see nodes of the same cluster id.
-    #[arg(long, env = "MABEAM_CLUSTER_ID", default_value = "mabeam")]
-    cluster_id: String,
-    /// Gossip interval in milliseconds.
-    #[arg(long, env = "MABEAM_GOSSIP_INTERVAL_MS", default_value_t = 1000)]
-    gossip_interval_ms: u64,
-    /// Phi-accrual threshold for declaring a silent peer dead.
-    #[arg(long, env = "MABEAM_PHI", default_value_t = 8.0)]
-    phi: f64,
+    /// Nodes only see nodes of the same cluster id [default: mabeam].
+    #[arg(long, env = "MABEAM_CLUSTER_ID")]
+    cluster_id: Option<String>,
+    /// Gossip interval in milliseconds [default: 1000].
+    #[arg(long, env = "MABEAM_GOSSIP_INTERVAL_MS")]
+    gossip_interval_ms: Option<u64>,
+    /// Phi-accrual threshold for declaring a silent peer dead [default: 8].
+    #[arg(long, env = "MABEAM_PHI")]
+    phi: Option<f64>,
     /// For tests only: let the admin endpoint cut and heal gossip links.
     #[arg(long, hide = true)]
     fault_injection: bool,
 }
 
 async fn run_node(args: NodeArgs) -> Result<(), Box<dyn std::error::Error>> {
-    let mut builder = Node::builder()
-        .name(args.name)
-        .cluster_id(args.cluster_id)
-        .gossip_addr(args.gossip)
-        .gossip_interval(Duration::from_millis(args.gossip_interval_ms))
-        .phi_threshold(args.phi)
+    let file = match &args.config {
+        Some(path) => NodeConfig::from_file(path)?,
+        None => NodeConfig::default(),
+    };
+    let given = NodeConfig {
+        name: args.name,
+        cluster_id: args.cluster_id,
+        gossip: args.gossip,
+        seeds: args.seeds,
+        admin: args.admin,
+        gossip_interval_ms: args.gossip_interval_ms,
+        phi: args.phi,
+    };
+    let config = file.overridden_by(given);
+    if config.name.is_none() {
+        return Err("a node needs a name: --name, MABEAM_NAME or `name` in the config file".into());
+    }
+    let builder = config
+        .apply(Node::builder())
         .fault_injection(args.fault_injection);
-    for seed in args.seeds {
-        builder = builder.seed(seed);
-    }
-    if let Some(admin) = args.admin {
-        builder = builder.admin_addr(admin);
-    }
     let node = builder.start().await?;
     println!(
         "node {} (generation {}) gossiping on {}{}",

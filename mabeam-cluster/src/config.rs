@@ -1,0 +1,149 @@
+//! Node configuration from a TOML file, merged under flags and environment variables.
+//!
+//! ```
+//! use mabeam_cluster::config::NodeConfig;
+//!
+//! let file = NodeConfig::from_toml(r#"
+//!     name = "n1"
+//!     gossip = "127.0.0.1:7001"
+//!     seeds = ["127.0.0.1:7000"]
+//!     gossip_interval_ms = 500
+//! "#)?;
+//! let flags = NodeConfig { gossip_interval_ms: Some(200), ..NodeConfig::default() };
+//! let merged = file.overridden_by(flags);
+//! assert_eq!(merged.name.as_deref(), Some("n1"));
+//! assert_eq!(merged.gossip_interval_ms, Some(200));
+//! # Ok::<(), mabeam_cluster::config::ConfigError>(())
+//! ```
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+use thiserror::Error;
+
+use crate::NodeBuilder;
+
+/// Everything a node can be configured with; every field optional, so sources can be layered
+/// (defaults < file < environment < flags).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeConfig {
+    /// The node's name.
+    pub name: Option<String>,
+    /// The cluster id.
+    pub cluster_id: Option<String>,
+    /// Where to gossip.
+    pub gossip: Option<SocketAddr>,
+    /// Seeds (`host:port`).
+    #[serde(default)]
+    pub seeds: Vec<String>,
+    /// The admin endpoint's address.
+    pub admin: Option<SocketAddr>,
+    /// Gossip interval in milliseconds.
+    pub gossip_interval_ms: Option<u64>,
+    /// Phi-accrual threshold.
+    pub phi: Option<f64>,
+}
+
+/// Why a configuration could not be read.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The TOML is invalid or has unknown or mistyped keys.
+    #[error("invalid configuration: {0}")]
+    Parse(#[from] toml::de::Error),
+}
+
+impl NodeConfig {
+    /// Parses TOML text.
+    pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
+        Ok(toml::from_str(text)?)
+    }
+
+    /// Reads and parses a TOML file.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_toml(&text)
+    }
+
+    /// `self` with every value `other` sets taken from `other` (seeds: `other`'s if it has any).
+    pub fn overridden_by(self, other: NodeConfig) -> NodeConfig {
+        NodeConfig {
+            name: other.name.or(self.name),
+            cluster_id: other.cluster_id.or(self.cluster_id),
+            gossip: other.gossip.or(self.gossip),
+            seeds: if other.seeds.is_empty() {
+                self.seeds
+            } else {
+                other.seeds
+            },
+            admin: other.admin.or(self.admin),
+            gossip_interval_ms: other.gossip_interval_ms.or(self.gossip_interval_ms),
+            phi: other.phi.or(self.phi),
+        }
+    }
+
+    /// Applies the values that are set to a builder (the builder's defaults stand for the rest).
+    pub fn apply(self, mut builder: NodeBuilder) -> NodeBuilder {
+        if let Some(name) = self.name {
+            builder = builder.name(name);
+        }
+        if let Some(id) = self.cluster_id {
+            builder = builder.cluster_id(id);
+        }
+        if let Some(addr) = self.gossip {
+            builder = builder.gossip_addr(addr);
+        }
+        for seed in self.seeds {
+            builder = builder.seed(seed);
+        }
+        if let Some(addr) = self.admin {
+            builder = builder.admin_addr(addr);
+        }
+        if let Some(ms) = self.gossip_interval_ms {
+            builder = builder.gossip_interval(Duration::from_millis(ms));
+        }
+        if let Some(phi) = self.phi {
+            builder = builder.phi_threshold(phi);
+        }
+        builder
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_or_mistyped_keys_are_errors() {
+        assert!(NodeConfig::from_toml("nmae = \"typo\"").is_err());
+        assert!(NodeConfig::from_toml("gossip = \"not an address\"").is_err());
+        assert!(NodeConfig::from_toml("phi = \"eight\"").is_err());
+    }
+
+    #[test]
+    fn later_sources_win_and_seeds_are_replaced_not_merged() {
+        let file = NodeConfig::from_toml("name = \"a\"\nseeds = [\"x:1\"]\nphi = 9.0").unwrap();
+        let flags = NodeConfig {
+            seeds: vec!["y:2".into()],
+            ..NodeConfig::default()
+        };
+        let merged = file.overridden_by(flags);
+        assert_eq!(merged.name.as_deref(), Some("a"));
+        assert_eq!(merged.seeds, ["y:2"]);
+        assert_eq!(merged.phi, Some(9.0));
+    }
+}
