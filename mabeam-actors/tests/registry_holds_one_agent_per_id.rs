@@ -121,3 +121,36 @@ async fn a_restarting_agent_keeps_its_entry() {
     assert_eq!(system.agent::<Worker>("w").unwrap(), w);
     system.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_cannot_take_the_id_of_a_plain_actor_child() {
+    use mabeam_actors::ractor::{Actor, ActorProcessingErr, ActorRef};
+
+    struct Plain;
+    struct Nothing;
+    impl mabeam_actors::ractor::Message for Nothing {}
+    impl Actor for Plain {
+        type Msg = Nothing;
+        type State = ();
+        type Arguments = ();
+        async fn pre_start(&self, _: ActorRef<Nothing>, _: ()) -> Result<(), ActorProcessingErr> {
+            Ok(())
+        }
+    }
+
+    let system = system().await;
+    system
+        .start_child(ChildSpec::actor("shared-name", || (Plain, ())))
+        .await
+        .unwrap();
+    let err = system
+        .spawn("shared-name", Other::default)
+        .await
+        .unwrap_err();
+    assert_eq!(err, SupervisorError::DuplicateChild("shared-name".into()));
+    assert!(!system.registry().contains("shared-name"));
+    let children = system.root().children().await.unwrap();
+    assert_eq!(children.len(), 1);
+    assert_eq!(children[0].kind, mabeam_actors::ChildKind::Actor);
+    system.shutdown().await;
+}

@@ -7,14 +7,17 @@
 //! reason for `degraded`).
 //!
 //! ```
-//! use std::time::{Duration, Instant};
 //! use mabeam_core::health::*;
 //! use mabeam_core::membership::{Member, MemberStatus};
 //!
 //! let member = |node: &str, status| Member {
 //!     node: node.into(), generation: 1, gossip_addr: "127.0.0.1:1".parse().unwrap(), status,
 //! };
-//! let members = [member("a", MemberStatus::Up), member("b", MemberStatus::Down)];
+//! let members = [
+//!     member("a", MemberStatus::Up),
+//!     member("b", MemberStatus::Down),
+//!     member("c", MemberStatus::Up),
+//! ];
 //! let health = assess("a", &members, &Default::default(), &FlapTracker::default(), &Thresholds::default());
 //! assert_eq!(health.status, HealthStatus::Degraded);
 //! assert!(health.reasons[0].contains("b is down"));

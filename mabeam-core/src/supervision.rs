@@ -294,12 +294,20 @@ impl<K: Clone + Eq + Hash> RestartPlanner<K> {
 
     /// How many times `key` was restarted (as the child that exited, or as a sibling) within
     /// the current window.
-    pub fn recent_restarts(&self, key: &K) -> u32 {
+    pub fn recent_restarts<Q>(&self, key: &Q) -> u32
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         self.per_child.get(key).map_or(0, |h| h.len() as u32)
     }
 
     /// Forgets a child's history (it was removed).
-    pub fn forget(&mut self, key: &K) {
+    pub fn forget<Q>(&mut self, key: &Q)
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         self.per_child.remove(key);
     }
 }

@@ -55,6 +55,7 @@ impl SupervisorState {
         }
         let id = spec.id.clone();
         self.children.insert(spec, slot.clone());
+        self.slot.child_added(&id);
         if let Err(err) = self.start_child(&id, None).await {
             self.remove_child(&id);
             return Err(err);
@@ -105,9 +106,13 @@ impl SupervisorState {
             .children
             .get(id)
             .map_or(std::time::Duration::from_secs(5), |e| e.spec.shutdown);
-        if cell.stop_and_wait(None, Some(shutdown)).await.is_err() {
-            tracing::warn!(supervisor = %self.name, child = id, ?shutdown, "child did not stop in time; killing it");
-            let _ = cell.kill_and_wait(Some(shutdown)).await;
+        match cell.stop_and_wait(None, Some(shutdown)).await {
+            Err(ractor::RactorErr::Timeout) => {
+                tracing::warn!(supervisor = %self.name, child = id, ?shutdown, "child did not stop in time; killing it");
+                let _ = cell.kill_and_wait(Some(shutdown)).await;
+            }
+            // Stopped, or had already exited (its exit event is still on the way).
+            Ok(()) | Err(_) => {}
         }
     }
 
@@ -117,12 +122,13 @@ impl SupervisorState {
 
     /// Forgets a child and frees its agent id.
     fn remove_child(&mut self, id: &str) {
+        self.slot.child_removed(id);
         if let Some(entry) = self.children.remove(id) {
             if let Some(slot) = &entry.slot {
                 self.system.registry().release(slot);
             }
         }
-        self.planner.forget(&Arc::from(id));
+        self.planner.forget(id);
     }
 
     /// Takes over the agents callers started; returns the exits that arrived before them.
@@ -136,7 +142,17 @@ impl SupervisorState {
         {
             let id = spec.id.clone();
             let actor = cell.get_id();
+            if self.children.contains(&id) {
+                // Another kind of child (an actor or a supervisor) already has this id; the
+                // registry only keeps agent ids unique. Refuse the newcomer: dropping `pending`
+                // frees its agent id.
+                tracing::error!(supervisor = %self.name, child = %id, "a child with this id exists; stopping the adopted agent");
+                self.expected_exits.insert(actor);
+                cell.stop(None);
+                continue;
+            }
             self.children.insert(spec, Some(pending.adopt()));
+            self.slot.child_added(&id);
             self.children.set_running(&id, cell);
             if let Some((exit, reason)) = self.early_exits.remove(&actor) {
                 early.push((actor, exit, reason));
@@ -286,6 +302,7 @@ impl Drop for SupervisorState {
         }
         // Dropping an adoption frees its id (ractor kills the linked child itself).
         drop(self.slot.take_adoptions());
+        self.slot.children_cleared();
         self.slot.clear_if(self.myself.get_id());
     }
 }

@@ -1,3 +1,4 @@
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -18,6 +19,8 @@ pub(crate) struct SupervisorSlot {
     /// Agents started by callers, waiting to be taken over. A queue beside the mailbox, so the
     /// supervisor can take them over even when it is asked to stop first.
     adoptions: Mutex<Vec<Adoption>>,
+    /// The ids of the supervisor's children, so a caller can refuse a clashing spawn up front.
+    child_ids: Mutex<HashSet<Arc<str>>>,
 }
 
 impl SupervisorSlot {
@@ -26,7 +29,26 @@ impl SupervisorSlot {
             name,
             current: ArcSwapOption::empty(),
             adoptions: Mutex::new(Vec::new()),
+            child_ids: Mutex::new(HashSet::new()),
         }
+    }
+
+    fn child_ids(&self) -> std::sync::MutexGuard<'_, HashSet<Arc<str>>> {
+        self.child_ids
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn child_added(&self, id: &Arc<str>) {
+        self.child_ids().insert(id.clone());
+    }
+
+    pub(crate) fn child_removed(&self, id: &str) {
+        self.child_ids().remove(id);
+    }
+
+    pub(crate) fn children_cleared(&self) {
+        self.child_ids().clear();
     }
 
     pub(crate) fn take_adoptions(&self) -> Vec<Adoption> {
@@ -132,10 +154,15 @@ impl SupervisorRef {
     ) -> Result<Arc<AgentSlot>, SupervisorError> {
         let not_running = || SupervisorError::NotRunning(self.name().to_owned());
         let supervisor = self.actor()?;
+        // The registry's answer first (agent ids are unique system-wide), then this
+        // supervisor's own child ids (an actor or supervisor child may hold the name).
         let slot = spec
             .reserve(system.registry(), system.call_timeout())
             .expect("adopt_agent takes an agent child spec")?;
         let pending = PendingChild::new(slot.clone(), system.registry().clone());
+        if self.slot.child_ids().contains(&*spec.id) {
+            return Err(SupervisorError::DuplicateChild(spec.id.to_string()));
+        }
         let ctx = StartCtx {
             supervisor: supervisor.get_cell(),
             system: system.clone(),
