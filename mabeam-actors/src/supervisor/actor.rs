@@ -106,13 +106,11 @@ impl SupervisorState {
             .children
             .get(id)
             .map_or(std::time::Duration::from_secs(5), |e| e.spec.shutdown);
-        match cell.stop_and_wait(None, Some(shutdown)).await {
-            Err(ractor::RactorErr::Timeout) => {
-                tracing::warn!(supervisor = %self.name, child = id, ?shutdown, "child did not stop in time; killing it");
-                let _ = cell.kill_and_wait(Some(shutdown)).await;
-            }
-            // Stopped, or had already exited (its exit event is still on the way).
-            Ok(()) | Err(_) => {}
+        // An error other than a timeout means it had already exited (its exit event is on
+        // the way).
+        if let Err(ractor::RactorErr::Timeout) = cell.stop_and_wait(None, Some(shutdown)).await {
+            tracing::warn!(supervisor = %self.name, child = id, ?shutdown, "child did not stop in time; killing it");
+            let _ = cell.kill_and_wait(Some(shutdown)).await;
         }
     }
 
