@@ -26,6 +26,8 @@ pub struct Node {
     gossip_addr: SocketAddr,
     gossip_interval: Duration,
     system: AgentSystem,
+    /// The node started the system (rather than being given one), so it stops it too.
+    owns_system: bool,
     gossip: ChitchatHandle,
     membership: MembershipReader,
     health: HealthReader,
@@ -75,7 +77,8 @@ impl Node {
 
     /// Leaves the cluster gracefully: announces the leave (peers mark this node `leaving`,
     /// then `removed`, never `down`), lets the announcement spread for a few gossip rounds,
-    /// then stops gossip, the admin endpoint and the agent system.
+    /// then stops gossip, the admin endpoint and the agent system (or, for a system given to
+    /// [`NodeBuilder::system`], only the node's own agents).
     pub async fn shutdown(self) {
         self.gossip
             .with_chitchat(|chitchat| chitchat.self_node_state().set(STATUS_KEY, LEAVING))
@@ -87,7 +90,14 @@ impl Node {
         if let Some((_, task)) = self.admin {
             task.abort();
         }
-        self.system.shutdown().await;
+        if self.owns_system {
+            self.system.shutdown().await;
+        } else {
+            // The application's system goes on: stop only the node's own agents.
+            for agent in ["mabeam.health", "mabeam.membership"] {
+                let _ = self.system.stop_agent(agent).await;
+            }
+        }
         tracing::info!(node = %self.name, "left the cluster");
     }
 }

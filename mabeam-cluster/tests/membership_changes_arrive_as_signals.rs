@@ -59,3 +59,29 @@ async fn an_embedded_node_sees_a_peer_come_up_and_go_down() {
     assert_eq!(event.previous, Some(MemberStatus::Up));
     node.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_in_the_applications_system_leaves_that_system_running() {
+    let system = mabeam_actors::AgentSystem::builder().start().await.unwrap();
+    let gossip = UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let node = Node::builder()
+        .name("guest")
+        .gossip_addr(gossip)
+        .gossip_interval(Duration::from_millis(GOSSIP_MS))
+        .system(system.clone())
+        .start()
+        .await
+        .unwrap();
+    assert!(system.registry().contains("mabeam.membership"));
+    node.shutdown().await;
+    assert!(
+        system.is_running(),
+        "the application's system outlives the node"
+    );
+    assert!(!system.registry().contains("mabeam.membership"));
+    assert!(!system.registry().contains("mabeam.health"));
+    system.shutdown().await;
+}

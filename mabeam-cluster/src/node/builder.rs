@@ -122,6 +122,7 @@ impl NodeBuilder {
         if self.gossip_interval.is_zero() {
             return Err(NodeError::ZeroGossipInterval);
         }
+        let owns_system = self.system.is_none();
         let system = match self.system {
             Some(system) => system,
             None => AgentSystem::builder().name(&self.name).start().await?,
@@ -210,6 +211,7 @@ impl NodeBuilder {
             gossip_addr: self.gossip_addr,
             gossip_interval: self.gossip_interval,
             system,
+            owns_system,
             gossip,
             membership,
             health,
