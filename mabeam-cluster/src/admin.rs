@@ -252,9 +252,12 @@ pub(crate) async fn request(
     Ok((status, body))
 }
 
-/// Reads a node's membership from its admin endpoint (what `mabeam status` shows).
-pub async fn fetch_membership(addr: SocketAddr) -> Result<MembershipReport, FetchError> {
-    let (status, body) = request(addr, Method::GET, "/membership", Vec::new()).await?;
+/// `GET path`, expecting `200` and a JSON body of type `T`.
+async fn get_json<T: serde::de::DeserializeOwned>(
+    addr: SocketAddr,
+    path: &str,
+) -> Result<T, FetchError> {
+    let (status, body) = request(addr, Method::GET, path, Vec::new()).await?;
     if status != StatusCode::OK {
         return Err(FetchError::Answer {
             addr,
@@ -269,19 +272,12 @@ pub async fn fetch_membership(addr: SocketAddr) -> Result<MembershipReport, Fetc
     })
 }
 
+/// Reads a node's membership from its admin endpoint (what `mabeam status` shows).
+pub async fn fetch_membership(addr: SocketAddr) -> Result<MembershipReport, FetchError> {
+    get_json(addr, "/membership").await
+}
+
 /// Reads a node's latest health report from its admin endpoint.
 pub async fn fetch_health(addr: SocketAddr) -> Result<crate::health::ClusterHealth, FetchError> {
-    let (status, body) = request(addr, Method::GET, "/health", Vec::new()).await?;
-    if status != StatusCode::OK {
-        return Err(FetchError::Answer {
-            addr,
-            status,
-            reason: String::from_utf8_lossy(&body).into_owned(),
-        });
-    }
-    serde_json::from_slice(&body).map_err(|err| FetchError::Answer {
-        addr,
-        status,
-        reason: err.to_string(),
-    })
+    get_json(addr, "/health").await
 }
