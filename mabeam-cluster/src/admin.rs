@@ -10,6 +10,9 @@
 //! | `POST /debug/heal` | only with fault injection on: restores every link; `200` |
 //! | anything else | `404` (`405` for a method other than `GET`) |
 //!
+//! The membership report also lists `connected`: the peers with an authenticated transport
+//! session (see [`connections`](crate::connections)).
+//!
 //! A `Member` is `{"node": "n1", "generation": 1732371234567, "gossip_addr": "127.0.0.1:7001",
 //! "status": "up" | "leaving" | "down" | "removed"}`; members are sorted by name.
 //!
@@ -31,6 +34,7 @@ use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+use crate::connections::ConnectionsReader;
 use crate::fault::LinkFilter;
 use crate::health::HealthReader;
 use crate::MembershipReader;
@@ -42,6 +46,9 @@ pub struct MembershipReport {
     pub node: String,
     /// Its view, sorted by node name.
     pub members: Vec<Member>,
+    /// The peers it has an authenticated transport session with (empty without a transport).
+    #[serde(default)]
+    pub connected: Vec<String>,
 }
 
 fn json(status: StatusCode, body: &impl Serialize) -> Response<Full<Bytes>> {
@@ -62,6 +69,7 @@ pub(crate) struct AdminState {
     pub(crate) membership: MembershipReader,
     pub(crate) faults: Option<LinkFilter>,
     pub(crate) health: HealthReader,
+    pub(crate) connections: ConnectionsReader,
 }
 
 #[derive(Serialize)]
@@ -114,6 +122,7 @@ async fn respond(req: Request<Incoming>, state: &AdminState) -> Response<Full<By
             &MembershipReport {
                 node: state.node.clone(),
                 members: state.membership.members(),
+                connected: state.connections.connected(),
             },
         ),
         (Method::GET, "/health", _) => match state.health.latest() {

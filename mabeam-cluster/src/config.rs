@@ -45,6 +45,10 @@ pub struct NodeConfig {
     pub gossip_interval_ms: Option<u64>,
     /// Phi-accrual threshold.
     pub phi: Option<f64>,
+    /// The ractor_cluster transport's listen address.
+    pub listen: Option<SocketAddr>,
+    /// The transport cookie.
+    pub cookie: Option<String>,
 }
 
 /// Why a configuration could not be read.
@@ -93,6 +97,8 @@ impl NodeConfig {
             admin: other.admin.or(self.admin),
             gossip_interval_ms: other.gossip_interval_ms.or(self.gossip_interval_ms),
             phi: other.phi.or(self.phi),
+            listen: other.listen.or(self.listen),
+            cookie: other.cookie.or(self.cookie),
         }
     }
 
@@ -118,6 +124,12 @@ impl NodeConfig {
         }
         if let Some(phi) = self.phi {
             builder = builder.phi_threshold(phi);
+        }
+        if let Some(addr) = self.listen {
+            builder = builder.listen_addr(addr);
+        }
+        if let Some(cookie) = self.cookie {
+            builder = builder.cookie(cookie);
         }
         builder
     }

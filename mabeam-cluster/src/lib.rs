@@ -9,6 +9,9 @@
 //!   `cluster.node.up` / `leaving` / `down` / `removed` signals (control lane) on the node's bus.
 //! - [`health`]: the health monitor agent — per-node metrics over gossip, an overall
 //!   healthy / degraded / critical with reasons, flap detection, `cluster.health.changed`.
+//! - [`connections`]: the ractor_cluster transport (cookie-authenticated TCP sessions) kept in
+//!   step with membership: every live peer dialled, dropped sessions redialled, the sessions of
+//!   dead peers closed.
 //! - [`admin`]: an HTTP endpoint with the membership as JSON, and liveness/readiness routes.
 //! - The `mabeam` binary: `mabeam node ...` runs a node until SIGINT/SIGTERM, then leaves
 //!   gracefully; `mabeam status --admin ADDR` prints the membership table.
@@ -22,6 +25,7 @@
 
 pub mod admin;
 pub mod config;
+pub mod connections;
 pub mod fault;
 pub mod health;
 mod membership;

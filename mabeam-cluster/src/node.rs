@@ -14,6 +14,7 @@ use chitchat::ChitchatHandle;
 use mabeam_actors::AgentSystem;
 use tokio::task::JoinHandle;
 
+use crate::connections::ConnectionsReader;
 use crate::health::HealthReader;
 use crate::membership::{LEAVING, STATUS_KEY};
 use crate::MembershipReader;
@@ -31,6 +32,8 @@ pub struct Node {
     gossip: ChitchatHandle,
     membership: MembershipReader,
     health: HealthReader,
+    connections: ConnectionsReader,
+    transport: Option<ractor::ActorRef<ractor_cluster::NodeServerMessage>>,
     admin: Option<(SocketAddr, JoinHandle<()>)>,
 }
 
@@ -75,6 +78,11 @@ impl Node {
         &self.health
     }
 
+    /// The peers it has an authenticated transport session with.
+    pub fn connections(&self) -> &ConnectionsReader {
+        &self.connections
+    }
+
     /// Leaves the cluster gracefully: announces the leave (peers mark this node `leaving`,
     /// then `removed`, never `down`), lets the announcement spread for a few gossip rounds,
     /// then stops gossip, the admin endpoint and the agent system (or, for a system given to
@@ -90,11 +98,16 @@ impl Node {
         if let Some((_, task)) = self.admin {
             task.abort();
         }
+        if let Some(server) = self.transport {
+            let _ = server
+                .stop_and_wait(None, Some(Duration::from_secs(5)))
+                .await;
+        }
         if self.owns_system {
             self.system.shutdown().await;
         } else {
             // The application's system goes on: stop only the node's own agents.
-            for agent in ["mabeam.health", "mabeam.membership"] {
+            for agent in ["mabeam.connections", "mabeam.health", "mabeam.membership"] {
                 let _ = self.system.stop_agent(agent).await;
             }
         }

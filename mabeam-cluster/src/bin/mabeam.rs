@@ -26,6 +26,8 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+// Parsed once at start-up: the size difference between variants does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Run a node until SIGINT or SIGTERM, then leave the cluster gracefully.
     Node(NodeArgs),
@@ -66,6 +68,12 @@ struct NodeArgs {
     /// Phi-accrual threshold for declaring a silent peer dead [default: 8].
     #[arg(long, env = "MABEAM_PHI")]
     phi: Option<f64>,
+    /// Serve the ractor_cluster transport (TCP sessions with every live member) here.
+    #[arg(long, env = "MABEAM_LISTEN")]
+    listen: Option<SocketAddr>,
+    /// The secret nodes share to open transport sessions [default: mabeam].
+    #[arg(long, env = "MABEAM_COOKIE")]
+    cookie: Option<String>,
     /// For tests only: let the admin endpoint cut and heal gossip links.
     #[arg(long, hide = true)]
     fault_injection: bool,
@@ -84,6 +92,8 @@ async fn run_node(args: NodeArgs) -> Result<(), Box<dyn std::error::Error>> {
         admin: args.admin,
         gossip_interval_ms: args.gossip_interval_ms,
         phi: args.phi,
+        listen: args.listen,
+        cookie: args.cookie,
     };
     let config = file.overridden_by(given);
     if config.name.is_none() {
@@ -213,6 +223,9 @@ async fn status(admin: SocketAddr) -> Result<(), Box<dyn std::error::Error>> {
             m.gossip_addr,
             m.generation
         );
+    }
+    if !report.connected.is_empty() {
+        println!("transport sessions: {}", report.connected.join(", "));
     }
     if let Ok(health) = fetch_health(admin).await {
         let status = serde_json::to_value(health.status)?;

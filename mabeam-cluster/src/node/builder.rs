@@ -8,9 +8,13 @@ use chitchat::{
 use mabeam_actors::AgentSystem;
 
 use super::{Node, NodeError};
+use crate::connections::{Connections, ConnectionsReader, LISTEN_KEY};
 use crate::fault::{FilteredUdp, LinkFilter};
 use crate::health::{Health, HealthReader, Thresholds};
 use crate::{admin, Membership, MembershipReader};
+use ractor::Actor;
+use ractor_cluster::node::NodeConnectionMode;
+use ractor_cluster::NodeServer;
 
 /// Configures and starts a [`Node`].
 ///
@@ -40,6 +44,8 @@ pub struct NodeBuilder {
     admin_addr: Option<SocketAddr>,
     system: Option<AgentSystem>,
     fault_injection: bool,
+    listen_addr: Option<SocketAddr>,
+    cookie: String,
 }
 
 impl NodeBuilder {
@@ -54,6 +60,8 @@ impl NodeBuilder {
             admin_addr: None,
             system: None,
             fault_injection: false,
+            listen_addr: None,
+            cookie: "mabeam".to_owned(),
         }
     }
 
@@ -105,6 +113,19 @@ impl NodeBuilder {
     /// and `POST /debug/heal`. Never enable it in production.
     pub fn fault_injection(mut self, enabled: bool) -> Self {
         self.fault_injection = enabled;
+        self
+    }
+
+    /// Serve the ractor_cluster transport (TCP, cookie-authenticated sessions) on `addr`; the
+    /// node then keeps a session with every live member (see [`connections`](crate::connections)).
+    pub fn listen_addr(mut self, addr: SocketAddr) -> Self {
+        self.listen_addr = Some(addr);
+        self
+    }
+
+    /// The secret nodes must share to open transport sessions (default `mabeam`).
+    pub fn cookie(mut self, cookie: impl Into<String>) -> Self {
+        self.cookie = cookie.into();
         self
     }
 
@@ -189,6 +210,55 @@ impl NodeBuilder {
                 )
             })
             .await?;
+        let connections = ConnectionsReader::default();
+        let transport = match self.listen_addr {
+            Some(listen) => {
+                let server = NodeServer::new(
+                    listen.port(),
+                    self.cookie.clone(),
+                    self.name.clone(),
+                    listen.ip().to_string(),
+                    None,
+                    Some(NodeConnectionMode::Isolated),
+                )
+                .with_listen_addr(listen.ip());
+                let (server, _) =
+                    Actor::spawn(None, server, ())
+                        .await
+                        .map_err(|err| NodeError::Transport {
+                            addr: listen,
+                            reason: err.to_string(),
+                        })?;
+                gossip
+                    .with_chitchat(|chitchat| {
+                        chitchat
+                            .self_node_state()
+                            .set(LISTEN_KEY, listen.to_string())
+                    })
+                    .await;
+                let (name, chitchat, reader, shared) = (
+                    self.name.clone(),
+                    gossip.chitchat(),
+                    membership.clone(),
+                    connections.clone(),
+                );
+                let server_ref = server.clone();
+                system
+                    .spawn("mabeam.connections", move || {
+                        Connections::new(
+                            name.clone(),
+                            period,
+                            server_ref.clone(),
+                            chitchat.clone(),
+                            reader.clone(),
+                            shared.clone(),
+                        )
+                    })
+                    .await?;
+                Some(server)
+            }
+            None => None,
+        };
         let admin = match self.admin_addr {
             Some(addr) => {
                 let state = admin::AdminState {
@@ -196,6 +266,7 @@ impl NodeBuilder {
                     membership: membership.clone(),
                     faults: faults.clone(),
                     health: health.clone(),
+                    connections: connections.clone(),
                 };
                 let (bound, task) = admin::serve(addr, state)
                     .await
@@ -215,6 +286,8 @@ impl NodeBuilder {
             gossip,
             membership,
             health,
+            connections,
+            transport,
             admin,
         })
     }

@@ -23,6 +23,14 @@ pub enum NodeError {
         /// Why.
         reason: String,
     },
+    /// The ractor_cluster node server could not start.
+    #[error("cannot serve the transport on {addr}: {reason}")]
+    Transport {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        reason: String,
+    },
     /// The admin endpoint could not listen.
     #[error("cannot serve the admin endpoint on {addr}: {source}")]
     Admin {

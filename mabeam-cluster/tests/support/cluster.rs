@@ -20,6 +20,7 @@ pub struct NodeProc {
     pub name: String,
     pub gossip: SocketAddr,
     pub admin: SocketAddr,
+    pub listen: SocketAddr,
     child: Option<Child>,
 }
 
@@ -38,11 +39,16 @@ pub struct Cluster {
     seed: Option<SocketAddr>,
 }
 
-/// A free UDP port and a free TCP port on 127.0.0.1.
-fn free_addrs() -> (SocketAddr, SocketAddr) {
+/// A free UDP port and two free TCP ports on 127.0.0.1.
+fn free_addrs() -> (SocketAddr, SocketAddr, SocketAddr) {
     let udp = UdpSocket::bind("127.0.0.1:0").expect("a free UDP port");
-    let tcp = TcpListener::bind("127.0.0.1:0").expect("a free TCP port");
-    (udp.local_addr().unwrap(), tcp.local_addr().unwrap())
+    let admin = TcpListener::bind("127.0.0.1:0").expect("a free TCP port");
+    let listen = TcpListener::bind("127.0.0.1:0").expect("a free TCP port");
+    (
+        udp.local_addr().unwrap(),
+        admin.local_addr().unwrap(),
+        listen.local_addr().unwrap(),
+    )
 }
 
 impl Cluster {
@@ -69,13 +75,14 @@ impl Cluster {
 
     /// Starts one more node with its own seed (`host:port`, e.g. a DNS name) and extra flags.
     pub fn add_with(&mut self, name: &str, seed: Option<String>, extra: &[&str]) -> usize {
-        let (gossip, admin) = free_addrs();
+        let (gossip, admin, listen) = free_addrs();
         let seed = seed.unwrap_or_else(|| self.seed.get_or_insert(gossip).to_string());
-        let child = self.spawn(name, gossip, admin, &seed, extra);
+        let child = self.spawn(name, gossip, admin, listen, &seed, extra);
         self.nodes.push(NodeProc {
             name: name.to_owned(),
             gossip,
             admin,
+            listen,
             child: Some(child),
         });
         self.nodes.len() - 1
@@ -84,12 +91,12 @@ impl Cluster {
     /// Starts node `i` again (a new process: a new generation) on the same addresses.
     pub fn restart(&mut self, i: usize) {
         assert!(!self.nodes[i].is_running(), "stop the node first");
-        let (name, gossip, admin) = {
+        let (name, gossip, admin, listen) = {
             let n = &self.nodes[i];
-            (n.name.clone(), n.gossip, n.admin)
+            (n.name.clone(), n.gossip, n.admin, n.listen)
         };
         let seed = self.seed.expect("a cluster has a seed").to_string();
-        self.nodes[i].child = Some(self.spawn(&name, gossip, admin, &seed, &[]));
+        self.nodes[i].child = Some(self.spawn(&name, gossip, admin, listen, &seed, &[]));
     }
 
     fn spawn(
@@ -97,6 +104,7 @@ impl Cluster {
         name: &str,
         gossip: SocketAddr,
         admin: SocketAddr,
+        listen: SocketAddr,
         seed: &str,
         extra: &[&str],
     ) -> Child {
@@ -106,7 +114,11 @@ impl Cluster {
             .args(["--seed", seed])
             .args(extra)
             .args(["--admin", &admin.to_string()])
+            .args(["--listen", &listen.to_string()])
             .args(["--gossip-interval-ms", &GOSSIP_MS.to_string()])
+            // A little more tolerance than production's 8: these tests share 2 cores with
+            // many node processes, and assert outcomes, not detection speed.
+            .args(["--phi", "12"])
             .arg("--fault-injection")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())

@@ -1,0 +1,184 @@
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::net::SocketAddr;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+
+use chitchat::Chitchat;
+use futures::Stream;
+use mabeam_actors::agent;
+use mabeam_core::membership::MemberStatus;
+use ractor::ActorRef;
+use ractor_cluster::{NodeServerMessage, NodeSessionMessage};
+use tokio::sync::Mutex;
+
+use crate::MembershipReader;
+
+/// The gossip key holding a node's ractor_cluster listen address.
+pub(crate) const LISTEN_KEY: &str = "mabeam.listen";
+
+/// Failed dial rounds after which a peer is reported (once) as unreachable over the transport.
+const WARN_AFTER: u32 = 3;
+
+/// The peers this node has an authenticated session with.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionsReader {
+    peers: Arc<RwLock<BTreeSet<String>>>,
+}
+
+impl ConnectionsReader {
+    /// Names of the peers with an authenticated session.
+    pub fn connected(&self) -> Vec<String> {
+        self.peers
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .cloned()
+            .collect()
+    }
+
+    fn set(&self, peers: BTreeSet<String>) {
+        *self.peers.write().unwrap_or_else(PoisonError::into_inner) = peers;
+    }
+}
+
+/// The connection manager agent; see the [module docs](crate::connections).
+pub struct Connections {
+    me: String,
+    period: Duration,
+    server: ActorRef<NodeServerMessage>,
+    gossip: Arc<Mutex<Chitchat>>,
+    membership: MembershipReader,
+    shared: ConnectionsReader,
+    failed_rounds: HashMap<String, u32>,
+}
+
+impl std::fmt::Debug for Connections {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connections")
+            .field("me", &self.me)
+            .field("connected", &self.shared.connected())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Connections {
+    pub(crate) fn new(
+        me: String,
+        period: Duration,
+        server: ActorRef<NodeServerMessage>,
+        gossip: Arc<Mutex<Chitchat>>,
+        membership: MembershipReader,
+        shared: ConnectionsReader,
+    ) -> Self {
+        Self {
+            me,
+            period,
+            server,
+            gossip,
+            membership,
+            shared,
+            failed_rounds: HashMap::new(),
+        }
+    }
+
+    /// Authenticated sessions by peer node name.
+    async fn sessions(&self) -> BTreeMap<String, ActorRef<NodeSessionMessage>> {
+        let Ok(sessions) = ractor::call_t!(self.server, NodeServerMessage::GetSessions, 1_000)
+        else {
+            return BTreeMap::new();
+        };
+        sessions
+            .into_values()
+            .filter_map(|s| {
+                let name = s.peer_name.as_ref()?.name.clone();
+                // ractor_cluster names a node `name@host`.
+                let node = name.split('@').next().unwrap_or(&name).to_owned();
+                Some((node, s.actor))
+            })
+            .collect()
+    }
+
+    /// Every node's advertised listen address (its newest incarnation's).
+    async fn listen_addrs(&self) -> BTreeMap<String, SocketAddr> {
+        let gossip = self.gossip.lock().await;
+        let mut newest: BTreeMap<String, (u64, SocketAddr)> = BTreeMap::new();
+        for (id, state) in gossip.node_states() {
+            let Some(addr) = state.get(LISTEN_KEY).and_then(|a| a.parse().ok()) else {
+                continue;
+            };
+            let entry = newest
+                .entry(id.node_id.to_string())
+                .or_insert((id.generation_id, addr));
+            if id.generation_id >= entry.0 {
+                *entry = (id.generation_id, addr);
+            }
+        }
+        newest.into_iter().map(|(k, (_, a))| (k, a)).collect()
+    }
+}
+
+#[agent(name = "mabeam.connections")]
+impl Connections {
+    /// The peers with an authenticated session.
+    #[action]
+    fn connected(&self) -> Vec<String> {
+        self.shared.connected()
+    }
+
+    #[sensor(stream = "ticks")]
+    async fn on_tick(&mut self, _tick: ()) {
+        let sessions = self.sessions().await;
+        let addrs = self.listen_addrs().await;
+        for member in self.membership.members() {
+            if member.node == self.me {
+                continue;
+            }
+            let session = sessions.get(&member.node);
+            match member.status {
+                MemberStatus::Up if session.is_none() && self.me < member.node => {
+                    let Some(addr) = addrs.get(&member.node).copied() else {
+                        continue;
+                    };
+                    let failed = self.failed_rounds.entry(member.node.clone()).or_default();
+                    *failed += 1;
+                    if *failed == WARN_AFTER {
+                        tracing::warn!(
+                            peer = %member.node, %addr, attempts = WARN_AFTER,
+                            "no authenticated session with a live peer (wrong cookie?)"
+                        );
+                    }
+                    // Exponential backoff: dial on rounds 1, 2, 4, 8, 16, then every 32nd.
+                    let due = failed.is_power_of_two() && *failed <= 32 || *failed % 32 == 0;
+                    if due {
+                        if let Err(err) = ractor_cluster::client_connect(&self.server, addr).await {
+                            tracing::debug!(peer = %member.node, %addr, %err, "dial failed");
+                        }
+                    }
+                }
+                MemberStatus::Up => {
+                    if session.is_some() {
+                        self.failed_rounds.remove(&member.node);
+                    }
+                }
+                MemberStatus::Down | MemberStatus::Removed => {
+                    if let Some(session) = session {
+                        tracing::info!(peer = %member.node, status = ?member.status, "closing the session of a peer that is gone");
+                        session.stop(Some("peer declared down by membership".into()));
+                    }
+                }
+                MemberStatus::Leaving => {}
+            }
+        }
+        self.shared.set(sessions.into_keys().collect());
+    }
+
+    fn ticks(&self) -> impl Stream<Item = ()> + Send + 'static {
+        let period = self.period;
+        futures::stream::unfold(true, move |first| async move {
+            if !first {
+                tokio::time::sleep(period).await;
+            }
+            Some(((), false))
+        })
+    }
+}
