@@ -243,11 +243,12 @@ impl NodeBuilder {
                     connections.clone(),
                 );
                 let server_ref = server.clone();
+                let tick = self.gossip_interval;
                 system
                     .spawn("mabeam.connections", move || {
                         Connections::new(
                             name.clone(),
-                            period,
+                            tick,
                             server_ref.clone(),
                             chitchat.clone(),
                             reader.clone(),
