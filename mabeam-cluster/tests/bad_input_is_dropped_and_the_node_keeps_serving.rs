@@ -1,6 +1,7 @@
 //! Bad input from the network never takes a node down: random bytes and oversized datagrams
-//! on the gossip (UDP) port, and garbage, oversized or silent connections on the admin (TCP)
-//! port, are dropped, and the node keeps gossiping and serving.
+//! on the gossip (UDP) port, garbage and oversized frames on the transport (ractor_cluster TCP)
+//! port, and garbage, oversized or silent connections on the admin (TCP) port, are dropped, and
+//! the node keeps gossiping, connecting and serving.
 #[path = "support/cluster.rs"]
 mod support;
 
@@ -51,10 +52,25 @@ async fn garbage_on_the_gossip_and_admin_ports_changes_nothing() {
     let _ = huge.write_all(&vec![b'a'; 1 << 20]).await;
     let _silent = TcpStream::connect(target.admin).await.unwrap();
 
+    // Transport (ractor_cluster) port: bytes that are no frame at all, and a frame header
+    // announcing an enormous frame.
+    let mut junk = TcpStream::connect(target.listen).await.unwrap();
+    let _ = junk
+        .write_all(b"\xde\xad\xbe\xef garbage, not a frame")
+        .await;
+    let mut oversized = TcpStream::connect(target.listen).await.unwrap();
+    let _ = oversized.write_all(&u64::MAX.to_be_bytes()).await;
+    let _ = oversized.write_all(&[0u8; 4096]).await;
+
     // A third node still joins, and everyone, the target included, still serves and agrees.
     cluster.add("n2");
     let names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
     cluster
         .wait_until("3 up everywhere after the garbage", |v| all_up(v, &names))
+        .await;
+    cluster
+        .wait_until("a full mesh of transport sessions after the garbage", |v| {
+            v.connected.len() == 2
+        })
         .await;
 }
