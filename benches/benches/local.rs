@@ -257,60 +257,18 @@ fn per_call_pass(rt: &Runtime, raw: &ActorRef<RawMsg>, agent: &AgentRef<Counter>
     let per_call = {
         let (raw, agent) = (raw.clone(), agent.clone());
         in_worker(rt, async move {
-            let clock = {
-                let start = Instant::now();
-                for _ in 0..100_000 {
-                    black_box(Instant::now());
-                }
-                start.elapsed().as_nanos() as f64 / 100_000.0
-            };
-            let mut lat: [Vec<f64>; 4] = Default::default();
-            let cap = PER_CALL_ROUNDS * PER_CALL_BLOCK;
-            lat.iter_mut().for_each(|v| v.reserve(cap));
-            for round in 0..PER_CALL_ROUNDS {
-                for side in 0..4 {
-                    // Rotate the order of the four variants every round.
-                    match (side + round) % 4 {
-                        0 => {
-                            for _ in 0..PER_CALL_BLOCK {
-                                let t = Instant::now();
-                                black_box(call!(raw, RawMsg::Get).expect("raw call"));
-                                lat[0].push(t.elapsed().as_nanos() as f64);
-                            }
-                        }
-                        1 => {
-                            for _ in 0..PER_CALL_BLOCK {
-                                let t = Instant::now();
-                                black_box(
-                                    agent
-                                        .call(CounterAction::Get)
-                                        .no_timeout()
-                                        .await
-                                        .expect("agent call"),
-                                );
-                                lat[1].push(t.elapsed().as_nanos() as f64);
-                            }
-                        }
-                        2 => {
-                            for _ in 0..PER_CALL_BLOCK {
-                                let t = Instant::now();
-                                black_box(call_t!(raw, RawMsg::Get, 5_000).expect("raw call"));
-                                lat[2].push(t.elapsed().as_nanos() as f64);
-                            }
-                        }
-                        _ => {
-                            for _ in 0..PER_CALL_BLOCK {
-                                let t = Instant::now();
-                                black_box(
-                                    agent.call(CounterAction::Get).await.expect("agent call"),
-                                );
-                                lat[3].push(t.elapsed().as_nanos() as f64);
-                            }
-                        }
-                    }
-                }
-            }
-            (clock, lat)
+            mabeam_benches::interleaved_calls!(
+                PER_CALL_ROUNDS,
+                PER_CALL_BLOCK,
+                call!(raw, RawMsg::Get).expect("raw call"),
+                agent
+                    .call(CounterAction::Get)
+                    .no_timeout()
+                    .await
+                    .expect("agent call"),
+                call_t!(raw, RawMsg::Get, 5_000).expect("raw call"),
+                agent.call(CounterAction::Get).await.expect("agent call"),
+            )
         })
     };
     let (clock_ns, lat) = per_call;

@@ -210,60 +210,19 @@ fn per_call_pass(
     // `Instant::now()` pair per call on both sides.
     let (hand, generated) = (hand.clone(), generated.clone());
     let (clock_ns, lat) = in_worker(rt, async move {
-        let clock = {
-            let start = Instant::now();
-            for _ in 0..100_000 {
-                black_box(Instant::now());
-            }
-            start.elapsed().as_nanos() as f64 / 100_000.0
-        };
-        let mut lat: [Vec<f64>; 4] = Default::default();
-        let cap = PER_CALL_ROUNDS * PER_CALL_BLOCK;
-        lat.iter_mut().for_each(|v| v.reserve(cap));
-        for round in 0..PER_CALL_ROUNDS {
-            for side in 0..4 {
-                match (side + round) % 4 {
-                    0 => {
-                        for _ in 0..PER_CALL_BLOCK {
-                            let t = Instant::now();
-                            black_box(
-                                hand.call(CounterAction::Get)
-                                    .no_timeout()
-                                    .await
-                                    .expect("hand-written call"),
-                            );
-                            lat[0].push(t.elapsed().as_nanos() as f64);
-                        }
-                    }
-                    1 => {
-                        for _ in 0..PER_CALL_BLOCK {
-                            let t = Instant::now();
-                            black_box(generated.get().no_timeout().await.expect("generated call"));
-                            lat[1].push(t.elapsed().as_nanos() as f64);
-                        }
-                    }
-                    2 => {
-                        for _ in 0..PER_CALL_BLOCK {
-                            let t = Instant::now();
-                            black_box(
-                                hand.call(CounterAction::Get)
-                                    .await
-                                    .expect("hand-written call"),
-                            );
-                            lat[2].push(t.elapsed().as_nanos() as f64);
-                        }
-                    }
-                    _ => {
-                        for _ in 0..PER_CALL_BLOCK {
-                            let t = Instant::now();
-                            black_box(generated.get().await.expect("generated call"));
-                            lat[3].push(t.elapsed().as_nanos() as f64);
-                        }
-                    }
-                }
-            }
-        }
-        (clock, lat)
+        mabeam_benches::interleaved_calls!(
+            PER_CALL_ROUNDS,
+            PER_CALL_BLOCK,
+            hand.call(CounterAction::Get)
+                .no_timeout()
+                .await
+                .expect("hand-written call"),
+            generated.get().no_timeout().await.expect("generated call"),
+            hand.call(CounterAction::Get)
+                .await
+                .expect("hand-written call"),
+            generated.get().await.expect("generated call"),
+        )
     });
     println!(
         "\nper-call latencies ({} calls each, Instant::now() costs {clock_ns:.0} ns, included on both sides):",
