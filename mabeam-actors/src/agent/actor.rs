@@ -141,7 +141,7 @@ impl<A: Agent> Actor for AgentActor<A> {
     ) -> Result<(), ActorProcessingErr> {
         let result = match message {
             AgentMsg::Action(action) => state.agent.handle(&mut state.ctx, action).await,
-            AgentMsg::Sensor(reading) => state.agent.on_sensor(&mut state.ctx, reading).await,
+            AgentMsg::Sensor(reading) => state.agent.on_sensor(&mut state.ctx, *reading).await,
             AgentMsg::Snapshot(reply) => {
                 reply.send(state.agent.snapshot());
                 Ok(())

@@ -9,8 +9,9 @@ pub(crate) enum AgentMsg<A: Agent> {
     Action(A::Action),
     /// Signals are waiting in the agent's lane queues.
     SignalsReady,
-    /// A sensor produced a reading.
-    Sensor(Reading),
+    /// A sensor produced a reading. Boxed: readings are rare, and an unboxed one would make
+    /// every message (every call and cast) as large as a reading.
+    Sensor(Box<Reading>),
     /// Take a snapshot of the state.
     Snapshot(Reply<Result<Snapshot, SnapshotError>>),
 }

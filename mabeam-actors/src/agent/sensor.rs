@@ -85,7 +85,9 @@ impl Sensor {
                 item,
                 _permit: permit,
             };
-            agent.send_message(AgentMsg::<A>::Sensor(reading)).is_ok()
+            agent
+                .send_message(AgentMsg::<A>::Sensor(Box::new(reading)))
+                .is_ok()
         };
         match self.source {
             Source::Every(period) => tokio::spawn(async move {
