@@ -28,13 +28,13 @@
 
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use criterion::{Criterion, SamplingMode, Throughput};
 use mabeam_actors::{AgentRef, AgentSystem};
 use mabeam_benches::{
-    fmt_ns, fmt_rate, in_worker, percentile, print_latency_table, runtime, Bound, Counter,
-    CounterAction, Ratio, RawCounter, RawMsg, RawSupervisor, RawSupervisorMsg, Samples,
+    fmt_ns, fmt_rate, in_worker, percentile, print_latency_table, Bound, Counter, CounterAction,
+    Ratio, RawCounter, RawMsg, RawSupervisor, RawSupervisorMsg, Samples,
 };
 use ractor::{call, call_t, Actor, ActorRef};
 use tokio::runtime::Runtime;
@@ -66,20 +66,7 @@ fn fresh_ids(n: u64) -> Vec<String> {
 }
 
 fn main() {
-    let mut c = Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .sample_size(SAMPLE_SIZE)
-        .configure_from_args();
-    let rt = runtime();
-    let system = in_worker(&rt, async {
-        AgentSystem::builder()
-            .name("bench")
-            .start()
-            .await
-            .expect("start the agent system")
-    });
-    assert_eq!(system.call_timeout(), Some(Duration::from_secs(5)));
+    let (mut c, rt, system) = mabeam_benches::setup(SAMPLE_SIZE);
 
     let mut ratios = Vec::new();
     ratios.extend(bench_call(&mut c, &rt, &system));
@@ -158,11 +145,7 @@ fn bench_call(c: &mut Criterion, rt: &Runtime, system: &AgentSystem) -> Vec<Rati
         b.iter_custom(|iters| {
             let raw = raw.clone();
             let elapsed = in_worker(rt, async move {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    black_box(call!(raw, RawMsg::Get).expect("raw call"));
-                }
-                start.elapsed()
+                mabeam_benches::time_iters!(iters, call!(raw, RawMsg::Get).expect("raw call"))
             });
             raw_nt.record(elapsed, iters)
         })
@@ -171,17 +154,14 @@ fn bench_call(c: &mut Criterion, rt: &Runtime, system: &AgentSystem) -> Vec<Rati
         b.iter_custom(|iters| {
             let agent = agent.clone();
             let elapsed = in_worker(rt, async move {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    black_box(
-                        agent
-                            .call(CounterAction::Get)
-                            .no_timeout()
-                            .await
-                            .expect("agent call"),
-                    );
-                }
-                start.elapsed()
+                mabeam_benches::time_iters!(
+                    iters,
+                    agent
+                        .call(CounterAction::Get)
+                        .no_timeout()
+                        .await
+                        .expect("agent call"),
+                )
             });
             agent_nt.record(elapsed, iters)
         })
@@ -190,11 +170,10 @@ fn bench_call(c: &mut Criterion, rt: &Runtime, system: &AgentSystem) -> Vec<Rati
         b.iter_custom(|iters| {
             let raw = raw.clone();
             let elapsed = in_worker(rt, async move {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    black_box(call_t!(raw, RawMsg::Get, 5_000).expect("raw call"));
-                }
-                start.elapsed()
+                mabeam_benches::time_iters!(
+                    iters,
+                    call_t!(raw, RawMsg::Get, 5_000).expect("raw call")
+                )
             });
             raw_t.record(elapsed, iters)
         })
@@ -203,12 +182,11 @@ fn bench_call(c: &mut Criterion, rt: &Runtime, system: &AgentSystem) -> Vec<Rati
         b.iter_custom(|iters| {
             let agent = agent.clone();
             let elapsed = in_worker(rt, async move {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    // The system's default call timeout: 5 s.
-                    black_box(agent.call(CounterAction::Get).await.expect("agent call"));
-                }
-                start.elapsed()
+                // The system's default call timeout: 5 s.
+                mabeam_benches::time_iters!(
+                    iters,
+                    agent.call(CounterAction::Get).await.expect("agent call")
+                )
             });
             agent_t.record(elapsed, iters)
         })

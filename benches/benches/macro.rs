@@ -17,13 +17,10 @@
 //!
 //! Run with `cargo bench -p mabeam-benches --bench macro`.
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
-
 use criterion::Criterion;
 use mabeam_actors::{Agent, AgentRef, AgentSystem};
 use mabeam_benches::{
-    fmt_ns, in_worker, percentile, print_latency_table, runtime, Bound, Counter, CounterAction,
+    fmt_ns, in_worker, percentile, print_latency_table, Bound, Counter, CounterAction,
     MacroCounter, MacroCounterHandle, Ratio, Samples,
 };
 use tokio::runtime::Runtime;
@@ -40,20 +37,7 @@ const MEASURED: &str = "generated";
 const BASELINE: &str = "hand-written";
 
 fn main() {
-    let mut c = Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .sample_size(SAMPLE_SIZE)
-        .configure_from_args();
-    let rt = runtime();
-    let system = in_worker(&rt, async {
-        AgentSystem::builder()
-            .name("bench")
-            .start()
-            .await
-            .expect("start the agent system")
-    });
-    assert_eq!(system.call_timeout(), Some(Duration::from_secs(5)));
+    let (mut c, rt, system) = mabeam_benches::setup(SAMPLE_SIZE);
 
     let ratios = bench_macro_call(&mut c, &rt, &system);
 
@@ -105,16 +89,13 @@ fn bench_macro_call(c: &mut Criterion, rt: &Runtime, system: &AgentSystem) -> Ve
         b.iter_custom(|iters| {
             let hand = hand.clone();
             let elapsed = in_worker(rt, async move {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    black_box(
-                        hand.call(CounterAction::Get)
-                            .no_timeout()
-                            .await
-                            .expect("hand-written call"),
-                    );
-                }
-                start.elapsed()
+                mabeam_benches::time_iters!(
+                    iters,
+                    hand.call(CounterAction::Get)
+                        .no_timeout()
+                        .await
+                        .expect("hand-written call"),
+                )
             });
             hand_nt.record(elapsed, iters)
         })
@@ -123,11 +104,10 @@ fn bench_macro_call(c: &mut Criterion, rt: &Runtime, system: &AgentSystem) -> Ve
         b.iter_custom(|iters| {
             let generated = generated.clone();
             let elapsed = in_worker(rt, async move {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    black_box(generated.get().no_timeout().await.expect("generated call"));
-                }
-                start.elapsed()
+                mabeam_benches::time_iters!(
+                    iters,
+                    generated.get().no_timeout().await.expect("generated call")
+                )
             });
             gen_nt.record(elapsed, iters)
         })
@@ -136,16 +116,13 @@ fn bench_macro_call(c: &mut Criterion, rt: &Runtime, system: &AgentSystem) -> Ve
         b.iter_custom(|iters| {
             let hand = hand.clone();
             let elapsed = in_worker(rt, async move {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    // The system's default call timeout: 5 s.
-                    black_box(
-                        hand.call(CounterAction::Get)
-                            .await
-                            .expect("hand-written call"),
-                    );
-                }
-                start.elapsed()
+                // The system's default call timeout: 5 s.
+                mabeam_benches::time_iters!(
+                    iters,
+                    hand.call(CounterAction::Get)
+                        .await
+                        .expect("hand-written call"),
+                )
             });
             hand_t.record(elapsed, iters)
         })
@@ -154,12 +131,8 @@ fn bench_macro_call(c: &mut Criterion, rt: &Runtime, system: &AgentSystem) -> Ve
         b.iter_custom(|iters| {
             let generated = generated.clone();
             let elapsed = in_worker(rt, async move {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    // The system's default call timeout: 5 s.
-                    black_box(generated.get().await.expect("generated call"));
-                }
-                start.elapsed()
+                // The system's default call timeout: 5 s.
+                mabeam_benches::time_iters!(iters, generated.get().await.expect("generated call"))
             });
             gen_t.record(elapsed, iters)
         })

@@ -401,3 +401,37 @@ macro_rules! interleaved_calls {
         (clock, lat)
     }};
 }
+
+/// What every criterion bench here starts with: the shared criterion settings (warm-up 1 s,
+/// measurement 3 s, `sample_size` samples, command-line overrides), the 2-worker runtime, and
+/// an agent system started inside it.
+pub fn setup(sample_size: usize) -> (criterion::Criterion, Runtime, mabeam_actors::AgentSystem) {
+    let criterion = criterion::Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(sample_size)
+        .configure_from_args();
+    let rt = runtime();
+    let system = in_worker(&rt, async {
+        mabeam_actors::AgentSystem::builder()
+            .name("bench")
+            .start()
+            .await
+            .expect("start the agent system")
+    });
+    assert_eq!(system.call_timeout(), Some(Duration::from_secs(5)));
+    (criterion, rt, system)
+}
+
+/// Inside an async block: evaluates `$e` (which may `.await`) `$iters` times, each result
+/// through `black_box`, and gives the elapsed time.
+#[macro_export]
+macro_rules! time_iters {
+    ($iters:expr, $e:expr $(,)?) => {{
+        let start = ::std::time::Instant::now();
+        for _ in 0..$iters {
+            ::std::hint::black_box($e);
+        }
+        start.elapsed()
+    }};
+}
