@@ -101,10 +101,7 @@ async fn a_failing_handler_crashes_the_agent_and_the_caller_gets_no_reply() {
 async fn a_dropped_reply_is_no_reply_and_the_agent_lives_on() {
     let (probe, _events) = probe();
     let system = system().await;
-    let w = system
-        .spawn("w", Worker::factory("w", &probe))
-        .await
-        .unwrap();
+    let w = spawn_worker(&system, "w", &probe).await;
     assert!(matches!(
         w.call(Work::Ignore).await,
         Err(CallError::NoReply { .. })
@@ -117,13 +114,9 @@ async fn a_dropped_reply_is_no_reply_and_the_agent_lives_on() {
 async fn casts_are_processed_in_order_before_a_later_call() {
     let (probe, _events) = probe();
     let system = system().await;
-    let w = system
-        .spawn("w", Worker::factory("w", &probe))
-        .await
-        .unwrap();
+    let w = spawn_worker(&system, "w", &probe).await;
     for n in 1..=100 {
-        let (reply, _) = Reply::pair();
-        w.cast(Work::Add(n, reply)).unwrap();
+        w.cast(Work::Add(n, Reply::detached())).unwrap();
     }
     assert_eq!(w.call(Work::Get).await, Ok(5050));
     system.shutdown().await;
@@ -137,10 +130,7 @@ async fn a_call_that_outlives_its_timeout_fails_but_the_agent_does_not() {
         .start()
         .await
         .unwrap();
-    let w = system
-        .spawn("w", Worker::factory("w", &probe))
-        .await
-        .unwrap();
+    let w = spawn_worker(&system, "w", &probe).await;
 
     // The system default applies...
     let err = w

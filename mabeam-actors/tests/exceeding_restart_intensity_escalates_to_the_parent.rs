@@ -59,10 +59,7 @@ async fn a_root_that_gives_up_stops_the_system() {
         .start()
         .await
         .unwrap();
-    let w = system
-        .spawn("w", Worker::factory("w", &probe))
-        .await
-        .unwrap();
+    let w = spawn_worker(&system, "w", &probe).await;
     events.next().await;
     w.cast(Work::Fail).unwrap();
     tokio::time::timeout(PATIENCE, async {

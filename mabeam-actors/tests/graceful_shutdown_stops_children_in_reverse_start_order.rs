@@ -10,10 +10,7 @@ use support::*;
 async fn the_tree_stops_in_reverse_start_order() {
     let (probe, mut events) = probe();
     let system = system().await;
-    system
-        .spawn("first", Worker::factory("first", &probe))
-        .await
-        .unwrap();
+    spawn_worker(&system, "first", &probe).await;
     system
         .spawn_supervisor(workers(
             "mid",
@@ -23,10 +20,7 @@ async fn the_tree_stops_in_reverse_start_order() {
         ))
         .await
         .unwrap();
-    system
-        .spawn("last", Worker::factory("last", &probe))
-        .await
-        .unwrap();
+    spawn_worker(&system, "last", &probe).await;
     assert_eq!(events.take(5).await.len(), 5);
     assert_eq!(system.registry().len(), 5);
 

@@ -40,10 +40,7 @@ async fn a_failed_child_restarts_alone_with_fresh_state() {
 async fn a_panicking_child_is_restarted_like_a_failing_one() {
     let (probe, mut events) = probe();
     let system = system().await;
-    let worker = system
-        .spawn("w", Worker::factory("w", &probe))
-        .await
-        .unwrap();
+    let worker = spawn_worker(&system, "w", &probe).await;
     events.expect_start("w").await;
     worker.cast(Work::Panic).unwrap();
     assert_eq!(events.take(2).await, ["restart w #1", "start w"]);

@@ -20,10 +20,7 @@ impl Agent for Other {
 async fn registering_a_taken_id_is_a_typed_error_and_changes_nothing() {
     let (probe, mut events) = probe();
     let system = system().await;
-    let first = system
-        .spawn("dup", Worker::factory("dup", &probe))
-        .await
-        .unwrap();
+    let first = spawn_worker(&system, "dup", &probe).await;
     first.call(|r| Work::Add(4, r)).await.unwrap();
 
     let err = system.spawn("dup", Other::default).await.unwrap_err();
@@ -44,10 +41,7 @@ async fn registering_a_taken_id_is_a_typed_error_and_changes_nothing() {
 async fn lookups_are_typed() {
     let (probe, _events) = probe();
     let system = system().await;
-    system
-        .spawn("w", Worker::factory("w", &probe))
-        .await
-        .unwrap();
+    spawn_worker(&system, "w", &probe).await;
     assert!(system.agent::<Worker>("w").is_ok());
     assert!(matches!(
         system.agent::<Other>("w"),
@@ -64,10 +58,7 @@ async fn lookups_are_typed() {
 async fn the_entry_goes_when_the_agent_is_stopped() {
     let (probe, _events) = probe();
     let system = system().await;
-    let w = system
-        .spawn("w", Worker::factory("w", &probe))
-        .await
-        .unwrap();
+    let w = spawn_worker(&system, "w", &probe).await;
     assert!(system.registry().is_running("w"));
     system.stop_agent("w").await.unwrap();
     assert!(!system.registry().contains("w"));
@@ -110,10 +101,7 @@ async fn the_entry_goes_when_an_unrestarted_agent_crashes() {
 async fn a_restarting_agent_keeps_its_entry() {
     let (probe, mut events) = probe();
     let system = system().await;
-    let w = system
-        .spawn("w", Worker::factory("w", &probe))
-        .await
-        .unwrap();
+    let w = spawn_worker(&system, "w", &probe).await;
     events.next().await;
     w.cast(Work::Fail).unwrap();
     assert_eq!(events.take(2).await, ["restart w #1", "start w"]);

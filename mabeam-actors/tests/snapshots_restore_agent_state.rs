@@ -97,10 +97,7 @@ async fn a_snapshot_of_another_type_fails_the_start_and_frees_the_id() {
 async fn an_agent_without_snapshot_support_says_so() {
     let (probe, _events) = probe();
     let system = system().await;
-    let w = system
-        .spawn("w", Worker::factory("w", &probe))
-        .await
-        .unwrap();
+    let w = spawn_worker(&system, "w", &probe).await;
     let err = w.snapshot().await.unwrap_err();
     assert!(matches!(err, CallError::Snapshot { .. }), "{err:?}");
     // Still running.

@@ -25,10 +25,7 @@ async fn a_failure_and_its_restart_are_reported() {
     let (probe, _events) = probe();
     let system = system().await;
     let mut reports = system.subscribe("mabeam.supervisor.*").unwrap();
-    let w = system
-        .spawn("w", Worker::factory("w", &probe))
-        .await
-        .unwrap();
+    let w = spawn_worker(&system, "w", &probe).await;
     w.cast(Work::Fail).unwrap();
 
     let (topic, exited) = next_report(&mut reports).await;

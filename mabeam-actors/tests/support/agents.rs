@@ -176,6 +176,18 @@ pub async fn until_down<A: Agent>(agent: &AgentRef<A>) {
     .expect("the agent goes down");
 }
 
+/// Starts the worker `name` under the root supervisor (permanent).
+pub async fn spawn_worker(
+    system: &AgentSystem,
+    name: &'static str,
+    probe: &Probe,
+) -> AgentRef<Worker> {
+    system
+        .spawn(name, Worker::factory(name, probe))
+        .await
+        .expect("spawn the worker")
+}
+
 pub async fn system() -> AgentSystem {
     AgentSystem::builder().start().await.expect("system starts")
 }
