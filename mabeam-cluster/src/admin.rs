@@ -14,7 +14,8 @@
 //! session (see [`connections`](crate::connections)).
 //!
 //! A `Member` is `{"node": "n1", "generation": 1732371234567, "gossip_addr": "127.0.0.1:7001",
-//! "status": "up" | "leaving" | "down" | "removed"}`; members are sorted by name.
+//! "status": "joining" | "up" | "leaving" | "unreachable" | "down" | "removed", "tags": ["gpu"]}`;
+//! members are sorted by name.
 //!
 //! A client that sends garbage gets `400` from the HTTP parser; one that sends nothing is
 //! dropped after 5 s; either way the endpoint keeps serving.

@@ -49,6 +49,11 @@ pub struct NodeConfig {
     pub listen: Option<SocketAddr>,
     /// The transport cookie.
     pub cookie: Option<String>,
+    /// How long a peer may stay unreachable before it is declared down, in milliseconds.
+    pub down_after_ms: Option<u64>,
+    /// Capability tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// Why a configuration could not be read.
@@ -83,7 +88,8 @@ impl NodeConfig {
         Self::from_toml(&text)
     }
 
-    /// `self` with every value `other` sets taken from `other` (seeds: `other`'s if it has any).
+    /// `self` with every value `other` sets taken from `other` (seeds and tags: `other`'s if it
+    /// has any).
     pub fn overridden_by(self, other: NodeConfig) -> NodeConfig {
         NodeConfig {
             name: other.name.or(self.name),
@@ -99,6 +105,12 @@ impl NodeConfig {
             phi: other.phi.or(self.phi),
             listen: other.listen.or(self.listen),
             cookie: other.cookie.or(self.cookie),
+            down_after_ms: other.down_after_ms.or(self.down_after_ms),
+            tags: if other.tags.is_empty() {
+                self.tags
+            } else {
+                other.tags
+            },
         }
     }
 
@@ -130,6 +142,12 @@ impl NodeConfig {
         }
         if let Some(cookie) = self.cookie {
             builder = builder.cookie(cookie);
+        }
+        if let Some(ms) = self.down_after_ms {
+            builder = builder.down_after(Duration::from_millis(ms));
+        }
+        for tag in self.tags {
+            builder = builder.tag(tag);
         }
         builder
     }

@@ -1,7 +1,7 @@
-//! The membership agent: folds what the gossip layer sees alive into the node's
+//! The membership agent: folds what the gossip layer hears into the node's
 //! [`MembershipView`](mabeam_core::membership::MembershipView) and tells the node about changes.
 
 mod agent;
 
 pub use agent::{Membership, MembershipReader};
-pub(crate) use agent::{LEAVING, STATUS_KEY};
+pub(crate) use agent::{JOINING, LEAVING, STATUS_KEY, TAGS_KEY};

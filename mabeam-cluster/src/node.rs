@@ -10,11 +10,11 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use chitchat::ChitchatHandle;
 use mabeam_actors::AgentSystem;
 use tokio::task::JoinHandle;
 
 use crate::connections::ConnectionsReader;
+use crate::gossip::Gossip;
 use crate::health::HealthReader;
 use crate::membership::{LEAVING, STATUS_KEY};
 use crate::MembershipReader;
@@ -23,13 +23,12 @@ use crate::MembershipReader;
 /// endpoint. Build one with [`Node::builder`].
 pub struct Node {
     name: String,
-    generation: u64,
     gossip_addr: SocketAddr,
     gossip_interval: Duration,
     system: AgentSystem,
     /// The node started the system (rather than being given one), so it stops it too.
     owns_system: bool,
-    gossip: ChitchatHandle,
+    gossip: Gossip,
     membership: MembershipReader,
     health: HealthReader,
     connections: ConnectionsReader,
@@ -48,9 +47,11 @@ impl Node {
         &self.name
     }
 
-    /// This incarnation's generation (its start time in milliseconds since the epoch).
+    /// The current incarnation's generation (its start time in milliseconds since the epoch).
+    /// It changes when the node rejoins after the cluster declared it down (see
+    /// `cluster.self.rejoined`).
     pub fn generation(&self) -> u64 {
-        self.generation
+        self.gossip.generation()
     }
 
     /// Where it gossips.
@@ -88,13 +89,9 @@ impl Node {
     /// then stops gossip, the admin endpoint and the agent system (or, for a system given to
     /// [`NodeBuilder::system`], only the node's own agents).
     pub async fn shutdown(self) {
-        self.gossip
-            .with_chitchat(|chitchat| chitchat.self_node_state().set(STATUS_KEY, LEAVING))
-            .await;
+        self.gossip.set_self(STATUS_KEY, LEAVING).await;
         tokio::time::sleep(self.gossip_interval * 3).await;
-        if let Err(err) = self.gossip.shutdown().await {
-            tracing::warn!(node = %self.name, error = %err, "gossip did not stop cleanly");
-        }
+        self.gossip.shutdown().await;
         if let Some((_, task)) = self.admin {
             task.abort();
         }
@@ -119,7 +116,7 @@ impl fmt::Debug for Node {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Node")
             .field("name", &self.name)
-            .field("generation", &self.generation)
+            .field("generation", &self.generation())
             .field("gossip_addr", &self.gossip_addr)
             .finish_non_exhaustive()
     }

@@ -1,7 +1,9 @@
 //! Failure detection on real processes: a node killed with `kill -9` is marked down; a node
-//! frozen with SIGSTOP (its sockets still open) is marked down by the phi-accrual detector and
-//! comes back up after SIGCONT; a killed node restarted under the same name rejoins with a new
-//! generation; a node that leaves gracefully ends `removed`, never `down`.
+//! frozen with SIGSTOP (its sockets still open) is marked unreachable by the phi-accrual
+//! detector, then down, and after SIGCONT rejoins with a new generation; a killed node
+//! restarted under the same name rejoins with a new generation; a node that leaves gracefully
+//! ends `removed`, never `down`. (The exact unreachable → down path is asserted on signals in
+//! `membership_changes_arrive_as_signals.rs`, where no poll can miss it.)
 #[path = "support/cluster.rs"]
 mod support;
 
@@ -23,10 +25,15 @@ async fn a_killed_node_is_marked_down_by_the_others() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_frozen_node_goes_down_and_comes_back_when_thawed() {
+async fn a_frozen_node_goes_down_and_rejoins_as_a_new_generation_when_thawed() {
     let cluster = Cluster::start(3).await;
     let names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
     cluster.wait_until("3 up", |v| all_up(v, &names)).await;
+    let before = cluster.views(&[0]).await[0]
+        .1
+        .as_ref()
+        .and_then(|v| generation_of(v, "n2"))
+        .expect("n0 knows n2");
 
     cluster.freeze(2);
     // The frozen node cannot answer its admin endpoint: ask the other two.
@@ -38,7 +45,9 @@ async fn a_frozen_node_goes_down_and_comes_back_when_thawed() {
 
     cluster.thaw(2);
     cluster
-        .wait_until("thawed n2 up again everywhere", |v| all_up(v, &names))
+        .wait_until("thawed n2 up again everywhere, as a new generation", |v| {
+            all_up(v, &names) && generation_of(v, "n2").is_some_and(|g| g > before)
+        })
         .await;
 }
 

@@ -1,6 +1,9 @@
 //! A node embedded in an application's tokio runtime publishes membership changes as signals
-//! on its agent system's bus (`cluster.node.up` / `down` / ..., control lane), carrying a
-//! `MemberEvent`; any agent or subscriber can react to them.
+//! on its agent system's bus (`cluster.node.joining` / `up` / `unreachable` / `down` / ...,
+//! control lane), carrying a `MemberEvent`; any agent or subscriber can react to them. The
+//! signals show the failure paths: a frozen peer is `unreachable`, then `down` after
+//! `down_after`, and rejoins as a new generation when thawed; a killed peer is `unreachable`,
+//! then `down`.
 #[path = "support/cluster.rs"]
 mod support;
 
@@ -22,15 +25,30 @@ async fn next(events: &mut Subscription) -> (String, MemberEvent) {
     (signal.topic().to_string(), event)
 }
 
+/// The next membership signal about `node`.
+async fn next_about(events: &mut Subscription, node: &str) -> (String, MemberEvent) {
+    loop {
+        let (topic, event) = next(events).await;
+        if event.member.node == node {
+            return (topic, event);
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_embedded_node_sees_a_peer_come_up_and_go_down() {
+async fn an_embedded_node_follows_a_peer_through_freeze_rejoin_and_kill() {
     let gossip = UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let listen = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap();
     let node = Node::builder()
         .name("embedded")
         .gossip_addr(gossip)
+        .listen_addr(listen)
         .gossip_interval(Duration::from_millis(GOSSIP_MS))
         .start()
         .await
@@ -40,23 +58,40 @@ async fn an_embedded_node_sees_a_peer_come_up_and_go_down() {
     // A peer process that joins through the embedded node.
     let mut cluster = Cluster::new();
     cluster.add_with("peer", Some(gossip.to_string()), &[]);
-
-    // The node itself comes up first, then the peer.
-    loop {
-        let (topic, event) = next(&mut events).await;
-        if event.member.node == "peer" {
+    let first = loop {
+        let (topic, event) = next_about(&mut events, "peer").await;
+        if event.member.status == MemberStatus::Up {
             assert_eq!(topic, "cluster.node.up");
-            assert_eq!(event.member.status, MemberStatus::Up);
-            break;
+            break event.member.generation;
         }
-    }
+        assert_eq!(topic, "cluster.node.joining");
+    };
     assert_eq!(node.membership().status("peer"), Some(MemberStatus::Up));
 
-    cluster.kill(0).await;
-    let (topic, event) = next(&mut events).await;
-    assert_eq!(topic, "cluster.node.down");
-    assert_eq!(event.member.node, "peer");
+    // Frozen: its socket stays open, so it is suspected first and declared down only after
+    // `down_after` of silence.
+    cluster.freeze(0);
+    let (topic, event) = next_about(&mut events, "peer").await;
+    assert_eq!(topic, "cluster.node.unreachable");
     assert_eq!(event.previous, Some(MemberStatus::Up));
+    let (topic, event) = next_about(&mut events, "peer").await;
+    assert_eq!(topic, "cluster.node.down");
+    assert_eq!(event.previous, Some(MemberStatus::Unreachable));
+
+    // Thawed: it learns it was declared down and rejoins as a new incarnation.
+    cluster.thaw(0);
+    let (topic, event) = next_about(&mut events, "peer").await;
+    assert_eq!(topic, "cluster.node.up");
+    assert_eq!(event.previous, None);
+    assert!(event.member.generation > first, "a new generation");
+
+    // Killed: its transport session closes, which confirms it is gone once it falls silent.
+    cluster.kill(0).await;
+    let (topic, event) = next_about(&mut events, "peer").await;
+    assert_eq!(topic, "cluster.node.unreachable");
+    assert_eq!(event.previous, Some(MemberStatus::Up));
+    let (topic, _) = next_about(&mut events, "peer").await;
+    assert_eq!(topic, "cluster.node.down");
     node.shutdown().await;
 }
 

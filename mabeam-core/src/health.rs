@@ -12,6 +12,7 @@
 //!
 //! let member = |node: &str, status| Member {
 //!     node: node.into(), generation: 1, gossip_addr: "127.0.0.1:1".parse().unwrap(), status,
+//!     tags: vec![],
 //! };
 //! let members = [
 //!     member("a", MemberStatus::Up),
@@ -57,7 +58,7 @@ pub struct NodeMetrics {
 pub struct Thresholds {
     /// Resident memory above which a node is reported.
     pub max_rss_bytes: u64,
-    /// Down transitions within `flap_window` above which a node is quarantined.
+    /// Losses within `flap_window` above which a node is quarantined.
     pub max_flaps: usize,
     /// The window for counting flaps.
     pub flap_window: Duration,
@@ -83,7 +84,7 @@ pub struct NodeHealth {
     pub status: MemberStatus,
     /// Its last gossiped metrics, if any.
     pub metrics: Option<NodeMetrics>,
-    /// Down transitions within the flap window.
+    /// Losses (became unreachable or down) within the flap window.
     pub recent_downs: usize,
     /// It flapped more than allowed.
     pub quarantined: bool,
@@ -102,7 +103,7 @@ pub struct ClusterHealth {
     pub nodes: Vec<NodeHealth>,
 }
 
-/// Counts each node's recent down transitions.
+/// Counts each node's recent losses (it became unreachable, or was declared down while heard).
 #[derive(Debug, Clone, Default)]
 pub struct FlapTracker {
     downs: BTreeMap<String, VecDeque<Instant>>,
@@ -120,7 +121,12 @@ impl FlapTracker {
 
     /// Records a membership change seen at `now`.
     pub fn record(&mut self, event: &MemberEvent, now: Instant) {
-        if event.member.status == MemberStatus::Down {
+        // A loss: the node stopped being heard (every failure passes through `unreachable`,
+        // except a down decision adopted from a peer while the node was still heard).
+        let lost = event.member.status == MemberStatus::Unreachable
+            || event.member.status == MemberStatus::Down
+                && event.previous.is_some_and(MemberStatus::is_reachable);
+        if lost {
             self.downs
                 .entry(event.member.node.clone())
                 .or_default()
@@ -166,10 +172,7 @@ pub fn assess(
         .iter()
         .filter(|m| m.status != MemberStatus::Removed)
         .collect();
-    let reachable = counted
-        .iter()
-        .filter(|m| matches!(m.status, MemberStatus::Up | MemberStatus::Leaving))
-        .count();
+    let reachable = counted.iter().filter(|m| m.status.is_reachable()).count();
     let critical = !counted.is_empty() && reachable * 2 <= counted.len();
     if critical {
         reasons.push(format!(
@@ -181,8 +184,10 @@ pub fn assess(
         let node_metrics = metrics.get(&member.node).copied();
         let recent_downs = flaps.recent_downs(&member.node);
         let quarantined = recent_downs > limits.max_flaps;
-        if member.status == MemberStatus::Down {
-            reasons.push(format!("{} is down", member.node));
+        match member.status {
+            MemberStatus::Down => reasons.push(format!("{} is down", member.node)),
+            MemberStatus::Unreachable => reasons.push(format!("{} is unreachable", member.node)),
+            _ => {}
         }
         if quarantined {
             reasons.push(format!(
@@ -231,6 +236,7 @@ mod tests {
             generation: 1,
             gossip_addr: "127.0.0.1:1".parse().unwrap(),
             status,
+            tags: Vec::new(),
         }
     }
 

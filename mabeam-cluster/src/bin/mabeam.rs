@@ -74,6 +74,13 @@ struct NodeArgs {
     /// The secret nodes share to open transport sessions [default: mabeam].
     #[arg(long, env = "MABEAM_COOKIE")]
     cookie: Option<String>,
+    /// Declare a peer down after it has been unreachable this long, in milliseconds
+    /// [default: 10 gossip intervals].
+    #[arg(long, env = "MABEAM_DOWN_AFTER_MS")]
+    down_after_ms: Option<u64>,
+    /// A capability tag to announce (repeat, or comma-separate in MABEAM_TAGS).
+    #[arg(long = "tag", env = "MABEAM_TAGS", value_delimiter = ',')]
+    tags: Vec<String>,
     /// For tests only: let the admin endpoint cut and heal gossip links.
     #[arg(long, hide = true)]
     fault_injection: bool,
@@ -94,6 +101,8 @@ async fn run_node(args: NodeArgs) -> Result<(), Box<dyn std::error::Error>> {
         phi: args.phi,
         listen: args.listen,
         cookie: args.cookie,
+        down_after_ms: args.down_after_ms,
+        tags: args.tags,
     };
     let config = file.overridden_by(given);
     if config.name.is_none() {
@@ -211,17 +220,17 @@ async fn status(admin: SocketAddr) -> Result<(), Box<dyn std::error::Error>> {
     let report = fetch_membership(admin).await?;
     println!("membership as seen by {}:", report.node);
     println!(
-        "  {:<16} {:<9} {:<22} GENERATION",
-        "NODE", "STATUS", "GOSSIP"
+        "  {:<16} {:<12} {:<22} {:<14} TAGS",
+        "NODE", "STATUS", "GOSSIP", "GENERATION"
     );
     for m in report.members {
-        let status = serde_json::to_value(m.status)?;
         println!(
-            "  {:<16} {:<9} {:<22} {}",
+            "  {:<16} {:<12} {:<22} {:<14} {}",
             m.node,
-            status.as_str().unwrap_or("?"),
+            m.status,
             m.gossip_addr,
-            m.generation
+            m.generation,
+            m.tags.join(",")
         );
     }
     if !report.connected.is_empty() {

@@ -1,16 +1,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::SocketAddr;
 use std::sync::{Arc, PoisonError, RwLock};
-use std::time::Duration;
 
-use chitchat::Chitchat;
 use futures::Stream;
 use mabeam_actors::agent;
 use mabeam_core::membership::MemberStatus;
 use ractor::ActorRef;
 use ractor_cluster::{NodeServerMessage, NodeSessionMessage};
-use tokio::sync::Mutex;
 
+use crate::gossip::Gossip;
 use crate::MembershipReader;
 
 /// The gossip key holding a node's ractor_cluster listen address.
@@ -43,10 +41,8 @@ impl ConnectionsReader {
 
 /// The connection manager agent; see the [module docs](crate::connections).
 pub struct Connections {
-    me: String,
-    period: Duration,
     server: ActorRef<NodeServerMessage>,
-    gossip: Arc<Mutex<Chitchat>>,
+    gossip: Gossip,
     membership: MembershipReader,
     shared: ConnectionsReader,
     failed_rounds: HashMap<String, u32>,
@@ -55,7 +51,7 @@ pub struct Connections {
 impl std::fmt::Debug for Connections {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Connections")
-            .field("me", &self.me)
+            .field("me", &self.gossip.name())
             .field("connected", &self.shared.connected())
             .finish_non_exhaustive()
     }
@@ -63,16 +59,12 @@ impl std::fmt::Debug for Connections {
 
 impl Connections {
     pub(crate) fn new(
-        me: String,
-        period: Duration,
         server: ActorRef<NodeServerMessage>,
-        gossip: Arc<Mutex<Chitchat>>,
+        gossip: Gossip,
         membership: MembershipReader,
         shared: ConnectionsReader,
     ) -> Self {
         Self {
-            me,
-            period,
             server,
             gossip,
             membership,
@@ -100,7 +92,8 @@ impl Connections {
 
     /// Every node's advertised listen address (its newest incarnation's).
     async fn listen_addrs(&self) -> BTreeMap<String, SocketAddr> {
-        let gossip = self.gossip.lock().await;
+        let chitchat = self.gossip.chitchat();
+        let gossip = chitchat.lock().await;
         let mut newest: BTreeMap<String, (u64, SocketAddr)> = BTreeMap::new();
         for (id, state) in gossip.node_states() {
             let Some(addr) = state.get(LISTEN_KEY).and_then(|a| a.parse().ok()) else {
@@ -130,12 +123,15 @@ impl Connections {
         let sessions = self.sessions().await;
         let addrs = self.listen_addrs().await;
         for member in self.membership.members() {
-            if member.node == self.me {
+            let me = self.gossip.name();
+            if member.node == me {
                 continue;
             }
             let session = sessions.get(&member.node);
             match member.status {
-                MemberStatus::Up if session.is_none() && self.me < member.node => {
+                MemberStatus::Joining | MemberStatus::Up
+                    if session.is_none() && me < member.node.as_str() =>
+                {
                     let Some(addr) = addrs.get(&member.node).copied() else {
                         continue;
                     };
@@ -155,7 +151,7 @@ impl Connections {
                         }
                     }
                 }
-                MemberStatus::Up => {
+                MemberStatus::Joining | MemberStatus::Up => {
                     if session.is_some() {
                         self.failed_rounds.remove(&member.node);
                     }
@@ -166,14 +162,16 @@ impl Connections {
                         session.stop(Some("peer declared down by membership".into()));
                     }
                 }
-                MemberStatus::Leaving => {}
+                // A suspected peer keeps its session: if the process is gone the session
+                // closes by itself, and that closing is what confirms it is down.
+                MemberStatus::Leaving | MemberStatus::Unreachable => {}
             }
         }
         self.shared.set(sessions.into_keys().collect());
     }
 
     fn ticks(&self) -> impl Stream<Item = ()> + Send + 'static {
-        let period = self.period;
+        let period = self.gossip.interval();
         futures::stream::unfold(true, move |first| async move {
             if !first {
                 tokio::time::sleep(period).await;

@@ -2,7 +2,6 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
-use chitchat::Chitchat;
 use futures::Stream;
 use mabeam_actors::prelude::*;
 use mabeam_actors::{agent, Lane};
@@ -10,8 +9,8 @@ use mabeam_core::health::{
     assess, ClusterHealth, FlapTracker, HealthStatus, NodeMetrics, Thresholds,
 };
 use mabeam_core::membership::MemberEvent;
-use tokio::sync::Mutex;
 
+use crate::gossip::Gossip;
 use crate::MembershipReader;
 
 const AGENTS_KEY: &str = "mabeam.agents";
@@ -39,9 +38,8 @@ impl HealthReader {
 
 /// The health monitor agent; see the [module docs](crate::health).
 pub struct Health {
-    node: String,
     period: Duration,
-    gossip: Arc<Mutex<Chitchat>>,
+    gossip: Gossip,
     membership: MembershipReader,
     flaps: FlapTracker,
     limits: Thresholds,
@@ -52,7 +50,7 @@ pub struct Health {
 impl std::fmt::Debug for Health {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Health")
-            .field("node", &self.node)
+            .field("node", &self.gossip.name())
             .field("last", &self.last)
             .finish_non_exhaustive()
     }
@@ -60,15 +58,13 @@ impl std::fmt::Debug for Health {
 
 impl Health {
     pub(crate) fn new(
-        node: String,
         period: Duration,
-        gossip: Arc<Mutex<Chitchat>>,
+        gossip: Gossip,
         membership: MembershipReader,
         limits: Thresholds,
         shared: HealthReader,
     ) -> Self {
         Self {
-            node,
             period,
             gossip,
             membership,
@@ -104,7 +100,8 @@ impl Health {
             rss_bytes: rss_bytes(),
         };
         let metrics = {
-            let mut gossip = self.gossip.lock().await;
+            let chitchat = self.gossip.chitchat();
+            let mut gossip = chitchat.lock().await;
             let state = gossip.self_node_state();
             state.set(AGENTS_KEY, own.agents);
             state.set(RSS_KEY, own.rss_bytes);
@@ -126,7 +123,7 @@ impl Health {
         };
         self.flaps.expire(Instant::now());
         let health = assess(
-            &self.node,
+            self.gossip.name(),
             &self.membership.members(),
             &metrics,
             &self.flaps,
@@ -140,8 +137,8 @@ impl Health {
         self.shared.set(health);
     }
 
-    /// Counts down transitions, for flap detection.
-    #[on_signal("cluster.node.down")]
+    /// Counts losses (unreachable, down), for flap detection.
+    #[on_signal("cluster.node.unreachable", "cluster.node.down")]
     fn on_down(&mut self, signal: Signal) -> Result<(), AgentError> {
         let event: MemberEvent = signal.decode()?;
         self.flaps.record(&event, Instant::now());

@@ -1,28 +1,52 @@
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::sync::{Arc, PoisonError, RwLock};
+use std::time::{Duration, Instant};
 
-use chitchat::{ChitchatId, NodeState};
 use futures::Stream;
 use mabeam_actors::prelude::*;
 use mabeam_actors::{agent, Lane};
-use mabeam_core::membership::{Member, MemberStatus, MembershipView, Observed};
+use mabeam_core::membership::{
+    declared_down, Incarnation, Member, MemberEvent, MemberStatus, MembershipView, Observed,
+    Rejoined,
+};
 use tokio::sync::watch;
 
-/// The key a node sets in its gossip state when it starts leaving.
+use crate::connections::ConnectionsReader;
+use crate::gossip::{Gossip, LiveNodes};
+
+/// The key holding what a node announces about itself: `joining`, `up` or `leaving`.
 pub(crate) const STATUS_KEY: &str = "mabeam.status";
-/// Its value then.
+/// Announced while starting.
+pub(crate) const JOINING: &str = "joining";
+/// Announced once in the cluster.
+pub(crate) const UP: &str = "up";
+/// Announced when leaving gracefully.
 pub(crate) const LEAVING: &str = "leaving";
+/// The key holding a node's capability tags, comma-separated.
+pub(crate) const TAGS_KEY: &str = "mabeam.tags";
+/// The key holding the incarnations a node holds down, comma-separated `name@generation`.
+pub(crate) const DOWNED_KEY: &str = "mabeam.downed";
 
-/// The live node incarnations, as chitchat reports them.
-pub(crate) type LiveNodes = BTreeMap<ChitchatId, NodeState>;
-
-/// The membership agent: its stream sensor follows the gossip layer's live-node set; each change
-/// updates the view and is published as a `cluster.node.<status>` signal on the control lane
-/// (payload: [`MemberEvent`](mabeam_core::membership::MemberEvent)).
+/// The membership agent: folds what the gossip layer hears into the node's
+/// [`MembershipView`](mabeam_core::membership::MembershipView) and publishes every change as a
+/// `cluster.node.<status>` signal on the control lane (payload:
+/// [`MemberEvent`](mabeam_core::membership::MemberEvent)).
+///
+/// It also announces the node `up` once it has found the cluster, gossips the incarnations it
+/// holds down, and — when another node holds *this* incarnation down — rejoins as a new
+/// incarnation and publishes `cluster.self.rejoined` (payload:
+/// [`Rejoined`](mabeam_core::membership::Rejoined)).
 pub struct Membership {
     view: MembershipView,
-    live: watch::Receiver<LiveNodes>,
+    gossip: Gossip,
     shared: MembershipReader,
+    /// The transport's sessions, when the node runs one (evidence that a peer is gone).
+    links: Option<ConnectionsReader>,
+    heard: Vec<Observed>,
+    started: Instant,
+    /// With no other node heard by then, a joining node forms the cluster alone.
+    alone_after: Duration,
+    published_downed: String,
 }
 
 /// A cheap, lock-protected copy of the membership view for readers outside the agent (the admin
@@ -43,12 +67,17 @@ impl MembershipReader {
 
     /// The status of `node`, if known.
     pub fn status(&self, node: &str) -> Option<MemberStatus> {
+        self.member(node).map(|m| m.status)
+    }
+
+    /// The member named `node`, if known.
+    pub fn member(&self, node: &str) -> Option<Member> {
         self.members
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .iter()
             .find(|m| m.node == node)
-            .map(|m| m.status)
+            .cloned()
     }
 
     fn replace(&self, members: Vec<Member>) {
@@ -65,11 +94,102 @@ impl std::fmt::Debug for Membership {
 }
 
 impl Membership {
-    pub(crate) fn new(live: watch::Receiver<LiveNodes>, shared: MembershipReader) -> Self {
+    pub(crate) fn new(
+        gossip: Gossip,
+        down_after: Duration,
+        alone_after: Duration,
+        links: Option<ConnectionsReader>,
+        shared: MembershipReader,
+    ) -> Self {
         Self {
-            view: MembershipView::default(),
-            live,
+            view: MembershipView::new(down_after),
+            gossip,
             shared,
+            links,
+            heard: Vec::new(),
+            started: Instant::now(),
+            alone_after,
+            published_downed: String::new(),
+        }
+    }
+
+    fn me(&self) -> Incarnation {
+        Incarnation::new(self.gossip.name(), self.gossip.generation())
+    }
+
+    /// Shares the new view, then tells the node about each change.
+    fn publish(&self, ctx: &mut Ctx<Self>, events: Vec<MemberEvent>) {
+        if events.is_empty() {
+            return;
+        }
+        // Readers see the new view before anyone is told about the change.
+        self.shared.replace(self.view.members().cloned().collect());
+        for event in events {
+            let status = event.member.status;
+            tracing::info!(
+                node = %event.member.node,
+                generation = event.member.generation,
+                addr = %event.member.gossip_addr,
+                previous = ?event.previous,
+                "member {status}"
+            );
+            let _ = ctx.emit_on(Lane::Control, format!("cluster.node.{status}"), event);
+        }
+    }
+
+    /// What follows any change: rejoin if declared down, announce `up` once joined, gossip
+    /// the incarnations held down.
+    async fn follow_up(&mut self, ctx: &mut Ctx<Self>) {
+        let me = self.me();
+        if declared_down(&self.heard, &me) {
+            self.rejoin(ctx, me).await;
+            return;
+        }
+        let announced = self
+            .gossip
+            .chitchat()
+            .lock()
+            .await
+            .self_node_state()
+            .get(STATUS_KEY)
+            .map(str::to_owned);
+        if announced.as_deref() == Some(JOINING) {
+            let others = self
+                .view
+                .members()
+                .any(|m| m.node != me.node && m.status.is_reachable());
+            if others || self.started.elapsed() >= self.alone_after {
+                tracing::info!(node = %me.node, alone = !others, "joined the cluster");
+                self.gossip.set_self(STATUS_KEY, UP).await;
+            }
+        }
+        let downed = Incarnation::format_list(&self.view.downed());
+        if downed != self.published_downed {
+            self.gossip.set_self(DOWNED_KEY, &downed).await;
+            self.published_downed = downed;
+        }
+    }
+
+    async fn rejoin(&mut self, ctx: &mut Ctx<Self>, previous: Incarnation) {
+        tracing::warn!(
+            node = %previous.node, generation = previous.generation,
+            "the cluster declared this incarnation down; rejoining as a new one"
+        );
+        match self.gossip.rejoin().await {
+            Ok(generation) => {
+                self.view.hold_decisions(Instant::now());
+                self.heard.clear();
+                let current = Incarnation::new(previous.node.clone(), generation);
+                tracing::info!(node = %current.node, generation, "rejoined");
+                let _ = ctx.emit_on(
+                    Lane::Control,
+                    "cluster.self.rejoined",
+                    Rejoined { previous, current },
+                );
+            }
+            Err(err) => {
+                tracing::error!(node = %previous.node, error = %err, "could not rejoin; will retry");
+            }
         }
     }
 }
@@ -77,11 +197,21 @@ impl Membership {
 fn observed(live: &LiveNodes) -> Vec<Observed> {
     live.iter()
         .map(|(id, state)| {
-            let seen = Observed::new(&*id.node_id, id.generation_id, id.gossip_advertise_addr);
-            if state.get(STATUS_KEY) == Some(LEAVING) {
-                seen.leaving()
-            } else {
-                seen
+            let seen = Observed::new(&*id.node_id, id.generation_id, id.gossip_advertise_addr)
+                .with_tags(
+                    state
+                        .get(TAGS_KEY)
+                        .unwrap_or_default()
+                        .split(',')
+                        .filter(|t| !t.is_empty()),
+                )
+                .declaring_down(Incarnation::parse_list(
+                    state.get(DOWNED_KEY).unwrap_or_default(),
+                ));
+            match state.get(STATUS_KEY) {
+                Some(JOINING) => seen.joining(),
+                Some(LEAVING) => seen.leaving(),
+                _ => seen,
             }
         })
         .collect()
@@ -95,38 +225,46 @@ impl Membership {
         self.view.members().cloned().collect()
     }
 
-    /// Every change of the live-node set.
+    /// Every change of the live-node set (or of what a live node announces).
     #[sensor(stream = "live_changes")]
-    fn on_live_change(&mut self, ctx: &mut Ctx<Self>, alive: Vec<Observed>) {
-        let events = self.view.observe(alive);
-        // Readers see the new view before anyone is told about the change.
-        self.shared.replace(self.view.members().cloned().collect());
-        for event in events {
-            let status = match event.member.status {
-                MemberStatus::Up => "up",
-                MemberStatus::Leaving => "leaving",
-                MemberStatus::Down => "down",
-                MemberStatus::Removed => "removed",
-            };
-            tracing::info!(
-                node = %event.member.node,
-                generation = event.member.generation,
-                addr = %event.member.gossip_addr,
-                previous = ?event.previous,
-                "member {status}"
-            );
-            let _ = ctx.emit_on(Lane::Control, format!("cluster.node.{status}"), event);
-        }
+    async fn on_live_change(&mut self, ctx: &mut Ctx<Self>, heard: Vec<Observed>) {
+        let events = self.view.observe(heard.iter().cloned(), Instant::now());
+        self.heard = heard;
+        self.publish(ctx, events);
+        self.follow_up(ctx).await;
+    }
+
+    /// Every gossip interval: the decisions that need time or transport evidence.
+    #[sensor(stream = "ticks")]
+    async fn on_tick(&mut self, ctx: &mut Ctx<Self>, _tick: ()) {
+        let links: Option<BTreeSet<String>> = self
+            .links
+            .as_ref()
+            .map(|links| links.connected().into_iter().collect());
+        let events = self.view.tick(Instant::now(), links.as_ref());
+        self.publish(ctx, events);
+        self.follow_up(ctx).await;
     }
 
     fn live_changes(&self) -> impl Stream<Item = Vec<Observed>> + Send + 'static {
         // The current set first, then every change.
-        futures::stream::unfold((self.live.clone(), true), |(mut live, first)| async move {
+        let live: watch::Receiver<LiveNodes> = self.gossip.live();
+        futures::stream::unfold((live, true), |(mut live, first)| async move {
             if !first && live.changed().await.is_err() {
                 return None;
             }
-            let alive = observed(&live.borrow_and_update());
-            Some((alive, (live, false)))
+            let heard = observed(&live.borrow_and_update());
+            Some((heard, (live, false)))
+        })
+    }
+
+    fn ticks(&self) -> impl Stream<Item = ()> + Send + 'static {
+        let period = self.gossip.interval();
+        futures::stream::unfold(true, move |first| async move {
+            if !first {
+                tokio::time::sleep(period).await;
+            }
+            Some(((), false))
         })
     }
 }

@@ -1,25 +1,24 @@
 use std::net::SocketAddr;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use chitchat::transport::UdpTransport;
-use chitchat::{
-    spawn_chitchat, ChitchatConfig, ChitchatId, FailureDetectorConfig, ProtocolVersion,
-};
 use mabeam_actors::AgentSystem;
-
-use super::{Node, NodeError};
-use crate::connections::{Connections, ConnectionsReader, LISTEN_KEY};
-use crate::fault::{FilteredUdp, LinkFilter};
-use crate::health::{Health, HealthReader, Thresholds};
-use crate::{admin, Membership, MembershipReader};
 use ractor::Actor;
 use ractor_cluster::node::NodeConnectionMode;
 use ractor_cluster::NodeServer;
 
+use super::{Node, NodeError};
+use crate::connections::{Connections, ConnectionsReader, LISTEN_KEY};
+use crate::fault::LinkFilter;
+use crate::gossip::{Gossip, GossipSettings};
+use crate::health::{Health, HealthReader, Thresholds};
+use crate::membership::{JOINING, STATUS_KEY, TAGS_KEY};
+use crate::{admin, Membership, MembershipReader};
+
 /// Configures and starts a [`Node`].
 ///
 /// Defaults: cluster id `mabeam`; gossip on `127.0.0.1:7000` every second; phi threshold 8;
-/// no seeds (a cluster of one until others join through it); no admin endpoint.
+/// a node unreachable for 10 gossip intervals is declared down; no seeds (a cluster of one
+/// until others join through it); no tags; no admin endpoint; no transport.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), mabeam_cluster::NodeError> {
@@ -46,6 +45,8 @@ pub struct NodeBuilder {
     fault_injection: bool,
     listen_addr: Option<SocketAddr>,
     cookie: String,
+    down_after: Option<Duration>,
+    tags: Vec<String>,
 }
 
 impl NodeBuilder {
@@ -62,6 +63,8 @@ impl NodeBuilder {
             fault_injection: false,
             listen_addr: None,
             cookie: "mabeam".to_owned(),
+            down_after: None,
+            tags: Vec::new(),
         }
     }
 
@@ -99,6 +102,21 @@ impl NodeBuilder {
     /// The phi-accrual threshold above which a silent peer is considered dead.
     pub fn phi_threshold(mut self, phi: f64) -> Self {
         self.phi_threshold = phi;
+        self
+    }
+
+    /// How long a peer may stay unreachable before this node declares it down (default: 10
+    /// gossip intervals). A peer whose transport session closes while it is unreachable is
+    /// declared down at once: its process is gone.
+    pub fn down_after(mut self, after: Duration) -> Self {
+        self.down_after = Some(after);
+        self
+    }
+
+    /// A capability tag this node announces (e.g. `gpu`, `eu-west`); placement can require
+    /// tags. Letters, digits, `-`, `_`, `.`, `:` and `/` only.
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.tags.push(tag.into());
         self
     }
 
@@ -143,74 +161,88 @@ impl NodeBuilder {
         if self.gossip_interval.is_zero() {
             return Err(NodeError::ZeroGossipInterval);
         }
+        let down_after = self.down_after.unwrap_or(self.gossip_interval * 10);
+        if down_after < self.gossip_interval * 2 {
+            return Err(NodeError::DownAfterTooShort {
+                down_after,
+                gossip_interval: self.gossip_interval,
+            });
+        }
+        let mut tags = self.tags;
+        tags.sort();
+        tags.dedup();
+        if let Some(bad) = tags.iter().find(|t| {
+            t.is_empty()
+                || !t
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.:/".contains(c))
+        }) {
+            return Err(NodeError::BadTag(bad.clone()));
+        }
         let owns_system = self.system.is_none();
         let system = match self.system {
             Some(system) => system,
             None => AgentSystem::builder().name(&self.name).start().await?,
         };
-        let generation = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64);
-        let config = ChitchatConfig {
-            chitchat_id: ChitchatId::new(self.name.clone(), generation, self.gossip_addr),
-            cluster_id: self.cluster_id,
-            gossip_interval: self.gossip_interval,
-            listen_addr: self.gossip_addr,
-            seed_nodes: self.seeds,
-            failure_detector_config: FailureDetectorConfig {
-                phi_threshold: self.phi_threshold,
-                initial_interval: self.gossip_interval,
-                max_interval: self.gossip_interval * 10,
-                ..FailureDetectorConfig::default()
-            },
-            marked_for_deletion_grace_period: Duration::from_secs(3600),
-            catchup_callback: None,
-            extra_liveness_predicate: None,
-            protocol_version: ProtocolVersion::V1,
-        };
         let faults = self.fault_injection.then(LinkFilter::default);
-        let spawned = match &faults {
-            Some(filter) => {
-                let transport = FilteredUdp {
-                    filter: filter.clone(),
-                };
-                spawn_chitchat(config, Vec::new(), &transport).await
-            }
-            None => spawn_chitchat(config, Vec::new(), &UdpTransport).await,
+        let alone_after = if self.seeds.is_empty() {
+            Duration::ZERO
+        } else {
+            self.gossip_interval * 5
         };
-        let gossip = spawned.map_err(|err| NodeError::Gossip {
+        let mut key_values = vec![(STATUS_KEY.to_owned(), JOINING.to_owned())];
+        if !tags.is_empty() {
+            key_values.push((TAGS_KEY.to_owned(), tags.join(",")));
+        }
+        if let Some(listen) = self.listen_addr {
+            key_values.push((LISTEN_KEY.to_owned(), listen.to_string()));
+        }
+        let settings = GossipSettings {
+            name: self.name.clone(),
+            cluster_id: self.cluster_id,
             addr: self.gossip_addr,
-            reason: err.to_string(),
-        })?;
-        let live = gossip
-            .with_chitchat(|chitchat| chitchat.live_nodes_watcher())
-            .await;
+            interval: self.gossip_interval,
+            phi_threshold: self.phi_threshold,
+            seeds: self.seeds,
+            faults: faults.clone(),
+        };
+        let gossip =
+            Gossip::start(settings, key_values)
+                .await
+                .map_err(|err| NodeError::Gossip {
+                    addr: self.gossip_addr,
+                    reason: err.to_string(),
+                })?;
+        let generation = gossip.generation();
+        let connections = ConnectionsReader::default();
         let membership = MembershipReader::default();
-        let shared = membership.clone();
+        let links = self.listen_addr.is_some().then(|| connections.clone());
+        let (shared, from) = (membership.clone(), gossip.clone());
         system
             .spawn("mabeam.membership", move || {
-                Membership::new(live.clone(), shared.clone())
+                Membership::new(
+                    from.clone(),
+                    down_after,
+                    alone_after,
+                    links.clone(),
+                    shared.clone(),
+                )
             })
             .await?;
         let health = HealthReader::default();
-        let health_state = health.clone();
-        let chitchat = gossip.chitchat();
-        let name = self.name.clone();
+        let (health_state, from, reader) = (health.clone(), gossip.clone(), membership.clone());
         let period = self.gossip_interval * 5;
-        let reader = membership.clone();
         system
             .spawn("mabeam.health", move || {
                 Health::new(
-                    name.clone(),
                     period,
-                    chitchat.clone(),
+                    from.clone(),
                     reader.clone(),
                     Thresholds::default(),
                     health_state.clone(),
                 )
             })
             .await?;
-        let connections = ConnectionsReader::default();
         let transport = match self.listen_addr {
             Some(listen) => {
                 let server = NodeServer::new(
@@ -229,28 +261,14 @@ impl NodeBuilder {
                             addr: listen,
                             reason: err.to_string(),
                         })?;
-                gossip
-                    .with_chitchat(|chitchat| {
-                        chitchat
-                            .self_node_state()
-                            .set(LISTEN_KEY, listen.to_string())
-                    })
-                    .await;
-                let (name, chitchat, reader, shared) = (
-                    self.name.clone(),
-                    gossip.chitchat(),
-                    membership.clone(),
-                    connections.clone(),
-                );
+                let (from, reader, shared) =
+                    (gossip.clone(), membership.clone(), connections.clone());
                 let server_ref = server.clone();
-                let tick = self.gossip_interval;
                 system
                     .spawn("mabeam.connections", move || {
                         Connections::new(
-                            name.clone(),
-                            tick,
                             server_ref.clone(),
-                            chitchat.clone(),
+                            from.clone(),
                             reader.clone(),
                             shared.clone(),
                         )
@@ -279,7 +297,6 @@ impl NodeBuilder {
         tracing::info!(node = %self.name, generation, gossip = %self.gossip_addr, "node started");
         Ok(Node {
             name: self.name,
-            generation,
             gossip_addr: self.gossip_addr,
             gossip_interval: self.gossip_interval,
             system,

@@ -12,6 +12,19 @@ pub enum NodeError {
     /// The gossip interval is zero.
     #[error("the gossip interval must be > 0")]
     ZeroGossipInterval,
+    /// `down_after` is shorter than two gossip intervals: peers would be declared down before
+    /// the failure detector could even suspect them.
+    #[error("down_after ({down_after:?}) must be at least two gossip intervals ({gossip_interval:?} each)")]
+    DownAfterTooShort {
+        /// The configured `down_after`.
+        down_after: std::time::Duration,
+        /// The gossip interval.
+        gossip_interval: std::time::Duration,
+    },
+    /// A capability tag is empty or has characters other than letters, digits, `-`, `_`, `.`,
+    /// `:` and `/`.
+    #[error("invalid capability tag `{0}`")]
+    BadTag(String),
     /// The agent system failed to start.
     #[error("the agent system failed to start: {0}")]
     System(#[from] mabeam_actors::StartError),
