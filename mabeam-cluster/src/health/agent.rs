@@ -42,6 +42,7 @@ pub struct Health {
     gossip: Gossip,
     membership: MembershipReader,
     flaps: FlapTracker,
+    metrics: BTreeMap<String, NodeMetrics>,
     limits: Thresholds,
     last: Option<HealthStatus>,
     shared: HealthReader,
@@ -57,6 +58,23 @@ impl std::fmt::Debug for Health {
 }
 
 impl Health {
+    fn reassess(&mut self, ctx: &mut Ctx<Self>) {
+        self.flaps.expire(Instant::now());
+        let health = assess(
+            self.gossip.name(),
+            &self.membership.members(),
+            &self.metrics,
+            &self.flaps,
+            &self.limits,
+        );
+        if self.last != Some(health.status) {
+            tracing::info!(status = ?health.status, reasons = ?health.reasons, "cluster health changed");
+            self.last = Some(health.status);
+            let _ = ctx.emit_on(Lane::Control, "cluster.health.changed", health.clone());
+        }
+        self.shared.set(health);
+    }
+
     pub(crate) fn new(
         period: Duration,
         gossip: Gossip,
@@ -69,6 +87,7 @@ impl Health {
             gossip,
             membership,
             flaps: FlapTracker::new(limits.flap_window),
+            metrics: BTreeMap::new(),
             limits,
             last: None,
             shared,
@@ -99,7 +118,7 @@ impl Health {
             agents: ctx.system().registry().len() as u64,
             rss_bytes: rss_bytes(),
         };
-        let metrics = {
+        self.metrics = {
             let chitchat = self.gossip.chitchat();
             let mut gossip = chitchat.lock().await;
             let state = gossip.self_node_state();
@@ -121,27 +140,15 @@ impl Health {
             }
             metrics.into_iter().map(|(k, (_, m))| (k, m)).collect()
         };
-        self.flaps.expire(Instant::now());
-        let health = assess(
-            self.gossip.name(),
-            &self.membership.members(),
-            &metrics,
-            &self.flaps,
-            &self.limits,
-        );
-        if self.last != Some(health.status) {
-            tracing::info!(status = ?health.status, reasons = ?health.reasons, "cluster health changed");
-            self.last = Some(health.status);
-            let _ = ctx.emit_on(Lane::Control, "cluster.health.changed", health.clone());
-        }
-        self.shared.set(health);
+        self.reassess(ctx);
     }
 
-    /// Counts losses (unreachable, down), for flap detection.
-    #[on_signal("cluster.node.unreachable", "cluster.node.down")]
-    fn on_down(&mut self, signal: Signal) -> Result<(), AgentError> {
+    /// Reassesses on every membership change (losses also count towards flapping).
+    #[on_signal("cluster.node.*")]
+    fn on_member_change(&mut self, ctx: &mut Ctx<Self>, signal: Signal) -> Result<(), AgentError> {
         let event: MemberEvent = signal.decode()?;
         self.flaps.record(&event, Instant::now());
+        self.reassess(ctx);
         Ok(())
     }
 
