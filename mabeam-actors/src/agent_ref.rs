@@ -96,7 +96,10 @@ impl<A: Agent> AgentRef<A> {
         let mut message = AgentMsg::<A>::Action(action);
         if let Some(cell) = self.slot.current().as_ref() {
             match cell.send_message(message) {
-                Ok(()) => return Ok(()),
+                Ok(()) => {
+                    self.slot.note_queued();
+                    return Ok(());
+                }
                 Err(ractor::MessagingErr::SendErr(back)) => message = back,
                 Err(_) => unreachable!("an agent's slot only holds actors of its own type"),
             }
@@ -109,7 +112,10 @@ impl<A: Agent> AgentRef<A> {
         {
             if let Some(cell) = next.current().as_ref() {
                 match cell.send_message(message) {
-                    Ok(()) => return Ok(()),
+                    Ok(()) => {
+                        next.note_queued();
+                        return Ok(());
+                    }
                     Err(ractor::MessagingErr::SendErr(back)) => message = back,
                     Err(_) => unreachable!("an agent's slot only holds actors of its own type"),
                 }

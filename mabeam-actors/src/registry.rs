@@ -106,6 +106,29 @@ impl Registry {
     pub fn ids(&self) -> Vec<AgentId> {
         self.map.iter().map(|e| e.key().clone()).collect()
     }
+
+    /// How many actions `id` has been sent and has not yet taken up (its mailbox backlog),
+    /// if it is registered. Signals wait in the bus's lane queues and are not counted here.
+    pub fn backlog(&self, id: &str) -> Option<u64> {
+        self.map.get(id).map(|slot| slot.backlog())
+    }
+
+    /// The agent with the largest mailbox backlog and that backlog (none when no agent is
+    /// registered). Health monitors report it: a growing backlog is an agent that cannot keep
+    /// up.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let system = mabeam_actors::AgentSystem::builder().start().await.unwrap();
+    /// assert_eq!(system.registry().largest_backlog(), None);
+    /// # system.shutdown().await; }
+    /// ```
+    pub fn largest_backlog(&self) -> Option<(AgentId, u64)> {
+        self.map
+            .iter()
+            .map(|e| (e.key().clone(), e.value().backlog()))
+            .max_by_key(|(_, backlog)| *backlog)
+    }
 }
 
 impl fmt::Debug for Registry {

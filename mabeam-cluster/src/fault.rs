@@ -9,9 +9,6 @@ use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::{Arc, PoisonError, RwLock};
 
-use async_trait::async_trait;
-use chitchat::transport::{RecvOutcome, SendOutcome, Socket, Transport, UdpTransport};
-use chitchat::ChitchatEnvelope;
 use hyper::body::Bytes;
 use hyper::{Method, StatusCode};
 
@@ -76,52 +73,5 @@ fn expect_ok(addr: SocketAddr, (status, body): (StatusCode, Bytes)) -> Result<()
             status,
             reason: String::from_utf8_lossy(&body).into_owned(),
         })
-    }
-}
-
-/// UDP, with the links in a [`LinkFilter`] cut.
-pub(crate) struct FilteredUdp {
-    pub(crate) filter: LinkFilter,
-}
-
-struct FilteredSocket {
-    inner: Box<dyn Socket>,
-    filter: LinkFilter,
-}
-
-#[async_trait]
-impl Transport for FilteredUdp {
-    async fn open(&self, listen_addr: SocketAddr) -> anyhow::Result<Box<dyn Socket>> {
-        Ok(Box::new(FilteredSocket {
-            inner: UdpTransport.open(listen_addr).await?,
-            filter: self.filter.clone(),
-        }))
-    }
-}
-
-#[async_trait]
-impl Socket for FilteredSocket {
-    fn local_addr(&self) -> anyhow::Result<SocketAddr> {
-        self.inner.local_addr()
-    }
-
-    async fn send(
-        &mut self,
-        to: SocketAddr,
-        envelope: ChitchatEnvelope,
-    ) -> anyhow::Result<SendOutcome> {
-        if self.filter.is_blocked(&to) {
-            return Ok(SendOutcome { num_bytes_sent: 0 });
-        }
-        self.inner.send(to, envelope).await
-    }
-
-    async fn recv(&mut self) -> anyhow::Result<RecvOutcome> {
-        loop {
-            let received = self.inner.recv().await?;
-            if !self.filter.is_blocked(&received.from_addr) {
-                return Ok(received);
-            }
-        }
     }
 }

@@ -27,7 +27,7 @@ pub mod admin;
 pub mod config;
 pub mod connections;
 pub mod fault;
-mod gossip;
+pub mod gossip;
 pub mod health;
 mod membership;
 mod node;

@@ -1,5 +1,5 @@
 //! The health monitor agent on every node: a whole cluster is `healthy`, with every node's
-//! gossiped metrics; a killed node makes the survivors `degraded`, naming it; the minority side
+//! gossiped metrics and the heartbeat round trip to every peer; a killed node makes the survivors `degraded`, naming it; the minority side
 //! of a partition is `critical`.
 #[path = "support/cluster.rs"]
 mod support;
@@ -44,6 +44,10 @@ async fn healthy_then_degraded_by_a_kill_with_metrics_from_every_node() {
                 && h.nodes
                     .iter()
                     .all(|n| n.metrics.is_some_and(|m| m.agents >= 2 && m.rss_bytes > 0))
+                // Heartbeat round trips are measured to every peer, not to the node itself.
+                && h.nodes
+                    .iter()
+                    .all(|n| (n.node == h.node) == n.rtt_micros.is_none())
         },
     )
     .await;

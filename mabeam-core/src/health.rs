@@ -19,7 +19,10 @@
 //!     member("b", MemberStatus::Down),
 //!     member("c", MemberStatus::Up),
 //! ];
-//! let health = assess("a", &members, &Default::default(), &FlapTracker::default(), &Thresholds::default());
+//! let health = assess(
+//!     "a", &members, &Default::default(), &Default::default(),
+//!     &FlapTracker::default(), &Thresholds::default(),
+//! );
 //! assert_eq!(health.status, HealthStatus::Degraded);
 //! assert!(health.reasons[0].contains("b is down"));
 //! ```
@@ -51,6 +54,9 @@ pub struct NodeMetrics {
     pub agents: u64,
     /// Resident memory of the node's process, in bytes.
     pub rss_bytes: u64,
+    /// The largest mailbox backlog of any agent on the node (actions queued, not taken up).
+    #[serde(default)]
+    pub largest_backlog: u64,
 }
 
 /// Limits that make a node unhealthy.
@@ -62,15 +68,22 @@ pub struct Thresholds {
     pub max_flaps: usize,
     /// The window for counting flaps.
     pub flap_window: Duration,
+    /// Smoothed heartbeat round trip above which a node is reported.
+    pub max_rtt: Duration,
+    /// Mailbox backlog above which a node is reported.
+    pub max_backlog: u64,
 }
 
 impl Default for Thresholds {
-    /// 4 GiB of RSS; more than 3 downs within 5 minutes.
+    /// 4 GiB of RSS; more than 3 losses within 5 minutes; a 500 ms heartbeat round trip; an
+    /// agent with 10 000 queued actions.
     fn default() -> Self {
         Self {
             max_rss_bytes: 4 << 30,
             max_flaps: 3,
             flap_window: Duration::from_secs(300),
+            max_rtt: Duration::from_millis(500),
+            max_backlog: 10_000,
         }
     }
 }
@@ -84,6 +97,10 @@ pub struct NodeHealth {
     pub status: MemberStatus,
     /// Its last gossiped metrics, if any.
     pub metrics: Option<NodeMetrics>,
+    /// The smoothed heartbeat round trip from the reporting node to it, in microseconds (none
+    /// for the reporting node itself or before the first measurement).
+    #[serde(default)]
+    pub rtt_micros: Option<u64>,
     /// Losses (became unreachable or down) within the flap window.
     pub recent_downs: usize,
     /// It flapped more than allowed.
@@ -162,6 +179,7 @@ pub fn assess(
     this_node: &str,
     members: &[Member],
     metrics: &BTreeMap<String, NodeMetrics>,
+    rtts: &BTreeMap<String, Duration>,
     flaps: &FlapTracker,
     limits: &Thresholds,
 ) -> ClusterHealth {
@@ -195,6 +213,21 @@ pub fn assess(
                 member.node, limits.flap_window
             ));
         }
+        let rtt = rtts.get(&member.node).copied();
+        if let Some(rtt) = rtt.filter(|rtt| *rtt > limits.max_rtt && member.status.is_reachable()) {
+            reasons.push(format!(
+                "{} answers heartbeats in {} ms (limit {} ms)",
+                member.node,
+                rtt.as_millis(),
+                limits.max_rtt.as_millis()
+            ));
+        }
+        if let Some(m) = node_metrics.filter(|m| m.largest_backlog > limits.max_backlog) {
+            reasons.push(format!(
+                "{} has an agent with {} queued actions (limit {})",
+                member.node, m.largest_backlog, limits.max_backlog
+            ));
+        }
         if let Some(m) = node_metrics.filter(|m| m.rss_bytes > limits.max_rss_bytes) {
             reasons.push(format!(
                 "{} uses {} MiB of memory (limit {} MiB)",
@@ -207,6 +240,7 @@ pub fn assess(
             node: member.node.clone(),
             status: member.status,
             metrics: node_metrics,
+            rtt_micros: rtt.map(|rtt| rtt.as_micros() as u64),
             recent_downs,
             quarantined,
         });
@@ -251,6 +285,7 @@ mod tests {
         assess(
             "a",
             members,
+            &BTreeMap::new(),
             &BTreeMap::new(),
             flaps,
             &Thresholds::default(),
@@ -297,12 +332,14 @@ mod tests {
             NodeMetrics {
                 agents: 1,
                 rss_bytes: 5 << 30,
+                largest_backlog: 0,
             },
         );
         let h = assess(
             "a",
             &[member("a", MemberStatus::Up), member("b", MemberStatus::Up)],
             &metrics,
+            &BTreeMap::new(),
             &FlapTracker::default(),
             &Thresholds::default(),
         );
@@ -323,5 +360,54 @@ mod tests {
         assert_eq!(h.status, HealthStatus::Degraded);
         flaps.expire(t0 + Duration::from_secs(120));
         assert_eq!(run(&members, &flaps).status, HealthStatus::Healthy);
+    }
+
+    #[test]
+    fn a_slow_heartbeat_or_a_deep_mailbox_degrades_health() {
+        let members = [
+            member("a", MemberStatus::Up),
+            member("b", MemberStatus::Up),
+            member("c", MemberStatus::Up),
+        ];
+        let mut rtts = BTreeMap::new();
+        rtts.insert("b".to_owned(), Duration::from_millis(900));
+        rtts.insert("c".to_owned(), Duration::from_millis(2));
+        let mut metrics = BTreeMap::new();
+        metrics.insert(
+            "c".to_owned(),
+            NodeMetrics {
+                agents: 3,
+                rss_bytes: 1 << 20,
+                largest_backlog: 20_000,
+            },
+        );
+        let limits = Thresholds::default();
+        let h = assess(
+            "a",
+            &members,
+            &metrics,
+            &rtts,
+            &FlapTracker::default(),
+            &limits,
+        );
+        assert_eq!(h.status, HealthStatus::Degraded);
+        assert_eq!(
+            h.reasons,
+            [
+                "b answers heartbeats in 900 ms (limit 500 ms)",
+                "c has an agent with 20000 queued actions (limit 10000)"
+            ]
+        );
+        assert_eq!(h.nodes[1].rtt_micros, Some(900_000));
+        assert_eq!(h.nodes[2].rtt_micros, Some(2_000));
+        let h = assess(
+            "a",
+            &members,
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            &FlapTracker::default(),
+            &limits,
+        );
+        assert_eq!(h.status, HealthStatus::Healthy);
     }
 }

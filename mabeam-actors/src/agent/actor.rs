@@ -140,7 +140,10 @@ impl<A: Agent> Actor for AgentActor<A> {
         state: &mut Self::State,
     ) -> Result<(), ActorProcessingErr> {
         let result = match message {
-            AgentMsg::Action(action) => state.agent.handle(&mut state.ctx, action).await,
+            AgentMsg::Action(action) => {
+                state.instance.slot.note_taken();
+                state.agent.handle(&mut state.ctx, action).await
+            }
             AgentMsg::Sensor(reading) => state.agent.on_sensor(&mut state.ctx, *reading).await,
             AgentMsg::Snapshot(reply) => {
                 reply.send(state.agent.snapshot());

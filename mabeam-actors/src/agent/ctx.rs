@@ -100,10 +100,12 @@ impl<A: Agent> Ctx<A> {
 
     /// Sends `action` to this agent after `delay` (dropped if the agent is gone by then).
     pub fn send_after(&self, delay: Duration, action: A::Action) {
-        let cell = self.cell.clone();
+        let (cell, slot) = (self.cell.clone(), self.slot.clone());
         tokio::spawn(async move {
             tokio::time::sleep(delay).await;
-            let _ = cell.send_message(AgentMsg::<A>::Action(action));
+            if cell.send_message(AgentMsg::<A>::Action(action)).is_ok() {
+                slot.note_queued();
+            }
         });
     }
 

@@ -97,7 +97,10 @@ where
         let mut message = AgentMsg::<A>::Action(self.build.into_action(reply));
         if let Some(cell) = slot.current().as_ref() {
             match cell.send_message(message) {
-                Ok(()) => return CallFuture::waiting(id, rx, self.timeout),
+                Ok(()) => {
+                    slot.note_queued();
+                    return CallFuture::waiting(id, rx, self.timeout);
+                }
                 Err(MessagingErr::SendErr(back)) => message = back,
                 Err(_) => return CallFuture::failed(id, CallError::NotRunning { id: id.clone() }),
             }
@@ -127,7 +130,10 @@ pub(crate) async fn deliver<A: Agent, T>(
                 return Err(CallError::NotRunning { id: id.clone() });
             };
             match cell.send_message(message) {
-                Ok(()) => break,
+                Ok(()) => {
+                    holder.note_queued();
+                    break;
+                }
                 // It is stopping: forget it and wait for its successor.
                 Err(MessagingErr::SendErr(back)) => {
                     message = back;

@@ -1,6 +1,6 @@
 use std::any::TypeId;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -28,7 +28,18 @@ pub(crate) struct AgentSlot {
     released: AtomicBool,
     /// Where to look for a newer slot with the same id (after a supervisor restarted it).
     registry: Weak<Map>,
+    /// Actions sent to the instance (written by senders)...
+    queued: Padded,
+    /// ...and actions it has taken up (written only by the instance): the difference is its
+    /// mailbox backlog. Each counter has its own cache line, so counting costs a sender one
+    /// uncontended atomic add and the agent one plain store.
+    taken: Padded,
 }
+
+/// A counter alone on its cache line.
+#[repr(align(64))]
+#[derive(Default)]
+struct Padded(AtomicU64);
 
 impl AgentSlot {
     pub(crate) fn new<A: Agent>(
@@ -45,6 +56,8 @@ impl AgentSlot {
             changed: Notify::new(),
             released: AtomicBool::new(false),
             registry,
+            queued: Padded::default(),
+            taken: Padded::default(),
         }
     }
 
@@ -73,7 +86,28 @@ impl AgentSlot {
         self.current.load().is_some()
     }
 
+    /// Counts an action sent to the current instance.
+    pub(crate) fn note_queued(&self) {
+        self.queued.0.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts an action taken up by the instance (called by the instance only).
+    pub(crate) fn note_taken(&self) {
+        let taken = &self.taken.0;
+        taken.store(taken.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+    }
+
+    /// Actions sent and not yet taken up: the mailbox backlog (approximate while it changes).
+    pub(crate) fn backlog(&self) -> u64 {
+        let taken = self.taken.0.load(Ordering::Relaxed);
+        self.queued.0.load(Ordering::Relaxed).saturating_sub(taken)
+    }
+
     pub(crate) fn set(&self, cell: ActorCell) {
+        // Actions queued for a previous instance died with its mailbox.
+        self.taken
+            .0
+            .store(self.queued.0.load(Ordering::Relaxed), Ordering::Relaxed);
         self.current.store(Some(Arc::new(cell)));
         self.changed.notify_waiters();
     }

@@ -15,6 +15,7 @@ use crate::MembershipReader;
 
 const AGENTS_KEY: &str = "mabeam.agents";
 const RSS_KEY: &str = "mabeam.rss";
+const BACKLOG_KEY: &str = "mabeam.backlog";
 
 /// The latest health report, readable without a mailbox hop (the admin endpoint's `/health`).
 #[derive(Debug, Clone, Default)]
@@ -60,10 +61,17 @@ impl std::fmt::Debug for Health {
 impl Health {
     fn reassess(&mut self, ctx: &mut Ctx<Self>) {
         self.flaps.expire(Instant::now());
+        let members = self.membership.members();
+        let rtts: BTreeMap<String, Duration> = members
+            .iter()
+            .filter(|m| m.node != self.gossip.name())
+            .filter_map(|m| Some((m.node.clone(), self.gossip.rtt().get(m.gossip_addr)?)))
+            .collect();
         let health = assess(
             self.gossip.name(),
-            &self.membership.members(),
+            &members,
             &self.metrics,
+            &rtts,
             &self.flaps,
             &self.limits,
         );
@@ -114,9 +122,18 @@ impl Health {
     /// Publishes this node's metrics, then reassesses the cluster.
     #[sensor(stream = "ticks")]
     async fn on_tick(&mut self, ctx: &mut Ctx<Self>, _tick: ()) {
+        let registry = ctx.system().registry();
+        let largest = registry.largest_backlog();
+        if let Some((agent, backlog)) = largest
+            .as_ref()
+            .filter(|(_, b)| *b > self.limits.max_backlog)
+        {
+            tracing::warn!(%agent, backlog, limit = self.limits.max_backlog, "an agent cannot keep up with its mailbox");
+        }
         let own = NodeMetrics {
-            agents: ctx.system().registry().len() as u64,
+            agents: registry.len() as u64,
             rss_bytes: rss_bytes(),
+            largest_backlog: largest.map_or(0, |(_, b)| b),
         };
         self.metrics = {
             let chitchat = self.gossip.chitchat();
@@ -124,6 +141,7 @@ impl Health {
             let state = gossip.self_node_state();
             state.set(AGENTS_KEY, own.agents);
             state.set(RSS_KEY, own.rss_bytes);
+            state.set(BACKLOG_KEY, own.largest_backlog);
             // Each node's newest incarnation's metrics.
             let mut metrics: BTreeMap<String, (u64, NodeMetrics)> = BTreeMap::new();
             for (id, state) in gossip.node_states() {
@@ -131,11 +149,16 @@ impl Health {
                 let (Some(agents), Some(rss_bytes)) = (read(AGENTS_KEY), read(RSS_KEY)) else {
                     continue;
                 };
+                let node = NodeMetrics {
+                    agents,
+                    rss_bytes,
+                    largest_backlog: read(BACKLOG_KEY).unwrap_or(0),
+                };
                 let entry = metrics
                     .entry(id.node_id.to_string())
-                    .or_insert((id.generation_id, NodeMetrics { agents, rss_bytes }));
+                    .or_insert((id.generation_id, node));
                 if id.generation_id >= entry.0 {
-                    *entry = (id.generation_id, NodeMetrics { agents, rss_bytes });
+                    *entry = (id.generation_id, node);
                 }
             }
             metrics.into_iter().map(|(k, (_, m))| (k, m)).collect()

@@ -9,7 +9,7 @@ use ractor_cluster::NodeServer;
 use super::{Node, NodeError};
 use crate::connections::{Connections, ConnectionsReader, LISTEN_KEY};
 use crate::fault::LinkFilter;
-use crate::gossip::{Gossip, GossipSettings};
+use crate::gossip::{Gossip, GossipSettings, RttTable};
 use crate::health::{Health, HealthReader, Thresholds};
 use crate::membership::{JOINING, STATUS_KEY, TAGS_KEY};
 use crate::{admin, Membership, MembershipReader};
@@ -205,6 +205,7 @@ impl NodeBuilder {
             phi_threshold: self.phi_threshold,
             seeds: self.seeds,
             faults: faults.clone(),
+            rtt: RttTable::default(),
         };
         let gossip =
             Gossip::start(settings, key_values)
