@@ -159,11 +159,13 @@ async fn demo() -> Result<(), Box<dyn std::error::Error>> {
     for i in 0..3 {
         let gossip = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
         let admin = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+        let listen = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
         let seed = *seed.get_or_insert(gossip);
         let child = tokio::process::Command::new(&exe)
             .args(["node", "--name", &format!("n{i}")])
             .args(["--gossip", &gossip.to_string(), "--seed", &seed.to_string()])
             .args(["--admin", &admin.to_string(), "--gossip-interval-ms", "100"])
+            .args(["--listen", &listen.to_string()])
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::null())
             .kill_on_drop(true)
