@@ -152,9 +152,8 @@ fn main() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let (mut converge, mut kill, mut stop) = (Vec::new(), Vec::new(), Vec::new());
     let (mut kill_down, mut stop_down) = (Vec::new(), Vec::new());
-    let suspected = |s: Option<MemberStatus>| {
-        matches!(s, Some(MemberStatus::Unreachable | MemberStatus::Down))
-    };
+    let suspected =
+        |s: Option<MemberStatus>| matches!(s, Some(MemberStatus::Unreachable | MemberStatus::Down));
     for round in 1..=ROUNDS {
         rt.block_on(async {
             let start = Instant::now();

@@ -3,7 +3,7 @@
 //! | route | answer |
 //! | --- | --- |
 //! | `GET /membership` | `200`, `{"node": "<this node>", "members": [Member, ...]}` |
-//! | `GET /health` | `200`, the latest [`ClusterHealth`](crate::health::ClusterHealth): `{"node", "status": "healthy" \| "degraded" \| "critical", "reasons": [..], "nodes": [{"node", "status", "metrics": {"agents", "rss_bytes", "largest_backlog"}, "rtt_micros", "recent_downs", "quarantined"}]}`; `503` before the first assessment |
+//! | `GET /health` | `200`, the latest [`ClusterHealth`](crate::health::ClusterHealth): `{"node", "status": "healthy" \| "degraded" \| "critical", "reasons": [..], "nodes": [{"node", "status", "metrics": {"agents", "rss_bytes", "largest_backlog", "cpu_percent"}, "rtt_micros", "recent_downs", "quarantined"}]}`; `503` before the first assessment |
 //! | `GET /health/live` | `200`, `{"status": "live"}` while the process serves |
 //! | `GET /health/ready` | `200` `{"status": "ready"}` once this node sees itself `up`, else `503` `{"status": "starting"}` |
 //! | `POST /debug/partition` | only with fault injection on: body `["127.0.0.1:7003", ...]` cuts the gossip links to those peers; `200` |

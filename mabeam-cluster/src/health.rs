@@ -5,6 +5,7 @@
 //! the overall status changes.
 
 mod agent;
+mod process;
 
 pub use agent::{Health, HealthReader};
 pub use mabeam_core::health::{ClusterHealth, HealthStatus, NodeHealth, NodeMetrics, Thresholds};

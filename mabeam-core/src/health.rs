@@ -57,6 +57,10 @@ pub struct NodeMetrics {
     /// The largest mailbox backlog of any agent on the node (actions queued, not taken up).
     #[serde(default)]
     pub largest_backlog: u64,
+    /// The node process's CPU use over the last report period, in percent of one core (its
+    /// load: 200 is two cores busy).
+    #[serde(default)]
+    pub cpu_percent: u64,
 }
 
 /// Limits that make a node unhealthy.
@@ -333,6 +337,7 @@ mod tests {
                 agents: 1,
                 rss_bytes: 5 << 30,
                 largest_backlog: 0,
+                cpu_percent: 0,
             },
         );
         let h = assess(
@@ -379,6 +384,7 @@ mod tests {
                 agents: 3,
                 rss_bytes: 1 << 20,
                 largest_backlog: 20_000,
+                cpu_percent: 90,
             },
         );
         let limits = Thresholds::default();

@@ -220,27 +220,46 @@ async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 
 async fn status(admin: SocketAddr) -> Result<(), Box<dyn std::error::Error>> {
     let report = fetch_membership(admin).await?;
+    let health = fetch_health(admin).await.ok();
+    let of = |node: &str| {
+        health
+            .as_ref()
+            .and_then(|h| h.nodes.iter().find(|n| n.node == node))
+    };
     println!("membership as seen by {}:", report.node);
     println!(
-        "  {:<16} {:<12} {:<22} {:<14} TAGS",
-        "NODE", "STATUS", "GOSSIP", "GENERATION"
+        "  {:<12} {:<12} {:<22} {:<14} {:>8} {:>5} {:>8} {:>6} {:>7}  TAGS",
+        "NODE", "STATUS", "GOSSIP", "GENERATION", "RTT", "CPU%", "RSS", "AGENTS", "BACKLOG"
     );
     for m in report.members {
+        let node = of(&m.node);
+        let metrics = node.and_then(|n| n.metrics);
+        let or_dash = |v: Option<String>| v.unwrap_or_else(|| "-".to_owned());
         println!(
-            "  {:<16} {:<12} {:<22} {:<14} {}",
+            "  {:<12} {:<12} {:<22} {:<14} {:>8} {:>5} {:>8} {:>6} {:>7}  {}",
             m.node,
             m.status,
             m.gossip_addr,
             m.generation,
+            or_dash(
+                node.and_then(|n| n.rtt_micros)
+                    .map(|us| format!("{:.1}ms", us as f64 / 1000.0))
+            ),
+            or_dash(metrics.map(|m| m.cpu_percent.to_string())),
+            or_dash(metrics.map(|m| format!("{}M", m.rss_bytes >> 20))),
+            or_dash(metrics.map(|m| m.agents.to_string())),
+            or_dash(metrics.map(|m| m.largest_backlog.to_string())),
             m.tags.join(",")
         );
     }
     if !report.connected.is_empty() {
         println!("transport sessions: {}", report.connected.join(", "));
     }
-    if let Ok(health) = fetch_health(admin).await {
-        let status = serde_json::to_value(health.status)?;
-        println!("health: {}", status.as_str().unwrap_or("?"));
+    if let Some(health) = health {
+        println!(
+            "health: {}",
+            serde_json::to_value(health.status)?.as_str().unwrap_or("?")
+        );
         for reason in health.reasons {
             println!("  - {reason}");
         }

@@ -10,12 +10,14 @@ use mabeam_core::health::{
 };
 use mabeam_core::membership::MemberEvent;
 
+use super::process::{rss_bytes, CpuMeter};
 use crate::gossip::Gossip;
 use crate::MembershipReader;
 
 const AGENTS_KEY: &str = "mabeam.agents";
 const RSS_KEY: &str = "mabeam.rss";
 const BACKLOG_KEY: &str = "mabeam.backlog";
+const CPU_KEY: &str = "mabeam.cpu";
 
 /// The latest health report, readable without a mailbox hop (the admin endpoint's `/health`).
 #[derive(Debug, Clone, Default)]
@@ -44,6 +46,7 @@ pub struct Health {
     membership: MembershipReader,
     flaps: FlapTracker,
     metrics: BTreeMap<String, NodeMetrics>,
+    cpu: CpuMeter,
     limits: Thresholds,
     last: Option<HealthStatus>,
     shared: HealthReader,
@@ -96,19 +99,12 @@ impl Health {
             membership,
             flaps: FlapTracker::new(limits.flap_window),
             metrics: BTreeMap::new(),
+            cpu: CpuMeter::new(),
             limits,
             last: None,
             shared,
         }
     }
-}
-
-/// This process's resident memory, in bytes (Linux; 0 elsewhere).
-fn rss_bytes() -> u64 {
-    std::fs::read_to_string("/proc/self/statm")
-        .ok()
-        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
-        .map_or(0, |pages| pages * 4096)
 }
 
 #[agent(name = "mabeam.health")]
@@ -134,6 +130,7 @@ impl Health {
             agents: registry.len() as u64,
             rss_bytes: rss_bytes(),
             largest_backlog: largest.map_or(0, |(_, b)| b),
+            cpu_percent: self.cpu.sample(),
         };
         self.metrics = {
             let chitchat = self.gossip.chitchat();
@@ -142,6 +139,7 @@ impl Health {
             state.set(AGENTS_KEY, own.agents);
             state.set(RSS_KEY, own.rss_bytes);
             state.set(BACKLOG_KEY, own.largest_backlog);
+            state.set(CPU_KEY, own.cpu_percent);
             // Each node's newest incarnation's metrics.
             let mut metrics: BTreeMap<String, (u64, NodeMetrics)> = BTreeMap::new();
             for (id, state) in gossip.node_states() {
@@ -153,6 +151,7 @@ impl Health {
                     agents,
                     rss_bytes,
                     largest_backlog: read(BACKLOG_KEY).unwrap_or(0),
+                    cpu_percent: read(CPU_KEY).unwrap_or(0),
                 };
                 let entry = metrics
                     .entry(id.node_id.to_string())
