@@ -13,16 +13,30 @@
 //! let merged = file.overridden_by(flags);
 //! assert_eq!(merged.name.as_deref(), Some("n1"));
 //! assert_eq!(merged.gossip_interval_ms, Some(200));
+//! let _builder = merged.apply(mabeam_cluster::Node::builder())?;
 //! # Ok::<(), mabeam_cluster::config::ConfigError>(())
 //! ```
+//!
+//! [TLS](crate::tls) takes three files, given together (and optionally the server name):
+//!
+//! ```toml
+//! listen = "10.0.0.1:7100"
+//! tls_cert = "/etc/mabeam/node.pem"
+//! tls_key = "/etc/mabeam/node.key"
+//! tls_ca = "/etc/mabeam/ca.pem"
+//! tls_server_name = "mabeam"
+//! ```
+//!
+//! Relative paths are relative to the node's working directory, as for the flags.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
 use thiserror::Error;
 
+use crate::tls::{TlsConfig, TlsError};
 use crate::NodeBuilder;
 
 /// Everything a node can be configured with; every field optional, so sources can be layered
@@ -54,6 +68,16 @@ pub struct NodeConfig {
     /// Capability tags.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The node's TLS certificate chain (PEM). Setting any `tls_*` key turns TLS on and needs
+    /// `tls_cert`, `tls_key` and `tls_ca`.
+    pub tls_cert: Option<PathBuf>,
+    /// The node's TLS private key (PEM).
+    pub tls_key: Option<PathBuf>,
+    /// The CA certificate(s) (PEM) every peer's certificate must chain to.
+    pub tls_ca: Option<PathBuf>,
+    /// The name every peer's certificate must carry (default
+    /// [`TlsConfig::DEFAULT_SERVER_NAME`]).
+    pub tls_server_name: Option<String>,
 }
 
 /// Why a configuration could not be read.
@@ -71,6 +95,9 @@ pub enum ConfigError {
     /// The TOML is invalid or has unknown or mistyped keys.
     #[error("invalid configuration: {0}")]
     Parse(#[from] toml::de::Error),
+    /// The TLS settings are incomplete, or their files cannot be loaded.
+    #[error("invalid TLS settings: {0}")]
+    Tls(#[from] TlsError),
 }
 
 impl NodeConfig {
@@ -111,11 +138,45 @@ impl NodeConfig {
             } else {
                 other.tags
             },
+            tls_cert: other.tls_cert.or(self.tls_cert),
+            tls_key: other.tls_key.or(self.tls_key),
+            tls_ca: other.tls_ca.or(self.tls_ca),
+            tls_server_name: other.tls_server_name.or(self.tls_server_name),
         }
     }
 
+    /// The TLS configuration, loaded from the files: `None` if no `tls_*` value is set, an
+    /// error if some are set but not all three files, or if the files cannot be loaded.
+    pub fn tls(&self) -> Result<Option<TlsConfig>, TlsError> {
+        if self.tls_cert.is_none()
+            && self.tls_key.is_none()
+            && self.tls_ca.is_none()
+            && self.tls_server_name.is_none()
+        {
+            return Ok(None);
+        }
+        let mut builder = TlsConfig::builder();
+        if let Some(path) = &self.tls_cert {
+            builder = builder.cert_chain(path);
+        }
+        if let Some(path) = &self.tls_key {
+            builder = builder.private_key(path);
+        }
+        if let Some(path) = &self.tls_ca {
+            builder = builder.ca(path);
+        }
+        if let Some(name) = &self.tls_server_name {
+            builder = builder.server_name(name);
+        }
+        builder.build().map(Some)
+    }
+
     /// Applies the values that are set to a builder (the builder's defaults stand for the rest).
-    pub fn apply(self, mut builder: NodeBuilder) -> NodeBuilder {
+    /// Fails if TLS settings are given but cannot be loaded (see [`tls`](Self::tls)).
+    pub fn apply(self, mut builder: NodeBuilder) -> Result<NodeBuilder, ConfigError> {
+        if let Some(tls) = self.tls()? {
+            builder = builder.tls(tls);
+        }
         if let Some(name) = self.name {
             builder = builder.name(name);
         }
@@ -149,7 +210,7 @@ impl NodeConfig {
         for tag in self.tags {
             builder = builder.tag(tag);
         }
-        builder
+        Ok(builder)
     }
 }
 
@@ -175,5 +236,37 @@ mod tests {
         assert_eq!(merged.name.as_deref(), Some("a"));
         assert_eq!(merged.seeds, ["y:2"]);
         assert_eq!(merged.phi, Some(9.0));
+    }
+
+    fn cert(file: &str) -> String {
+        format!("{}/tests/certs/{file}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    #[test]
+    fn tls_is_off_without_tls_keys_and_loaded_with_them() {
+        assert!(NodeConfig::default().tls().unwrap().is_none());
+        let config = NodeConfig::from_toml(&format!(
+            "tls_cert = \"{}\"\ntls_key = \"{}\"\ntls_ca = \"{}\"\ntls_server_name = \"mabeam\"",
+            cert("node-a.pem"),
+            cert("node-a.key"),
+            cert("ca.pem"),
+        ))
+        .unwrap();
+        let tls = config.tls().unwrap().expect("TLS is on");
+        assert_eq!(tls.server_name(), "mabeam");
+    }
+
+    #[test]
+    fn incomplete_tls_settings_are_an_error_not_plain_tcp() {
+        let config = NodeConfig {
+            tls_cert: Some(cert("node-a.pem").into()),
+            tls_key: Some(cert("node-a.key").into()),
+            ..NodeConfig::default()
+        };
+        let err = config.apply(crate::Node::builder()).unwrap_err();
+        assert!(
+            matches!(err, ConfigError::Tls(TlsError::Missing(_))),
+            "{err:?}"
+        );
     }
 }

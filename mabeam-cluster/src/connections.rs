@@ -8,7 +8,12 @@
 //! - closes the session of every peer the membership declares `down` or `removed` (a frozen
 //!   peer's socket stays open; ractor_cluster alone would keep it "connected" forever);
 //! - warns, naming the peer and its address, when a peer stays unconnected after several
-//!   attempts — the usual cause is a wrong cookie, which the peer's node server refuses.
+//!   attempts — the usual cause is a wrong cookie, which the peer's node server refuses, or,
+//!   with [TLS](crate::tls), a certificate the peer refuses.
+//!
+//! With TLS, every dial is a TLS handshake, and a failed one is logged with the peer and its
+//! address. A dial that has not finished within 5 s is abandoned (and retried by the backoff):
+//! a frozen peer's kernel still accepts the TCP connection but never answers a handshake.
 //!
 //! The authenticated peers are readable without a mailbox hop through [`ConnectionsReader`]
 //! and listed in the admin endpoint's membership report (`connected`).

@@ -12,6 +12,7 @@
 //! - [`connections`]: the ractor_cluster transport (cookie-authenticated TCP sessions) kept in
 //!   step with membership: every live peer dialled, dropped sessions redialled, the sessions of
 //!   dead peers closed.
+//! - [`tls`]: optional mutual TLS for the transport (certificates from one CA on every node).
 //! - [`admin`]: an HTTP endpoint with the membership as JSON, and liveness/readiness routes.
 //! - The `mabeam` binary: `mabeam node ...` runs a node until SIGINT/SIGTERM, then leaves
 //!   gracefully; `mabeam status --admin ADDR` prints the membership table.
@@ -31,6 +32,7 @@ pub mod gossip;
 pub mod health;
 mod membership;
 mod node;
+pub mod tls;
 
 pub use mabeam_core::membership::{Member, MemberEvent, MemberStatus};
 pub use membership::{Membership, MembershipReader};

@@ -6,7 +6,14 @@
 //! ```
 //!
 //! Every `node` flag can also come from the environment (`MABEAM_NAME`, `MABEAM_GOSSIP`,
-//! `MABEAM_SEEDS` comma-separated, `MABEAM_ADMIN`, ...).
+//! `MABEAM_SEEDS` comma-separated, `MABEAM_ADMIN`, ..., `MABEAM_TLS_CERT`).
+//!
+//! With mutual TLS on the transport (every node's certificate from one CA, carrying the DNS
+//! name `mabeam`):
+//!
+//! ```text
+//! mabeam node --name n1 --listen 10.0.0.1:7100 --tls-cert node.pem --tls-key node.key --tls-ca ca.pem
+//! ```
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -81,6 +88,20 @@ struct NodeArgs {
     /// A capability tag to announce (repeat, or comma-separate in MABEAM_TAGS).
     #[arg(long = "tag", env = "MABEAM_TAGS", value_delimiter = ',')]
     tags: Vec<String>,
+    /// Mutual TLS on the transport: this node's certificate chain (PEM). Needs --tls-key and
+    /// --tls-ca.
+    #[arg(long, env = "MABEAM_TLS_CERT", value_name = "FILE")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// This node's private key (PEM).
+    #[arg(long, env = "MABEAM_TLS_KEY", value_name = "FILE")]
+    tls_key: Option<std::path::PathBuf>,
+    /// The CA certificate(s) (PEM) every peer's certificate must chain to.
+    #[arg(long, env = "MABEAM_TLS_CA", value_name = "FILE")]
+    tls_ca: Option<std::path::PathBuf>,
+    /// The DNS name every peer's certificate must carry (peers are dialled by IP address)
+    /// [default: mabeam].
+    #[arg(long, env = "MABEAM_TLS_SERVER_NAME", value_name = "NAME")]
+    tls_server_name: Option<String>,
     /// For tests only: let the admin endpoint cut and heal gossip links.
     #[arg(long, hide = true)]
     fault_injection: bool,
@@ -103,13 +124,17 @@ async fn run_node(args: NodeArgs) -> Result<(), Box<dyn std::error::Error>> {
         cookie: args.cookie,
         down_after_ms: args.down_after_ms,
         tags: args.tags,
+        tls_cert: args.tls_cert,
+        tls_key: args.tls_key,
+        tls_ca: args.tls_ca,
+        tls_server_name: args.tls_server_name,
     };
     let config = file.overridden_by(given);
     if config.name.is_none() {
         return Err("a node needs a name: --name, MABEAM_NAME or `name` in the config file".into());
     }
     let builder = config
-        .apply(Node::builder())
+        .apply(Node::builder())?
         .fault_injection(args.fault_injection);
     let node = builder.start().await?;
     println!(

@@ -1,14 +1,16 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::SocketAddr;
 use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
 
 use futures::Stream;
 use mabeam_actors::agent;
 use mabeam_core::membership::MemberStatus;
 use ractor::ActorRef;
-use ractor_cluster::{NodeServerMessage, NodeSessionMessage};
+use ractor_cluster::{ClientConnectErr, NodeServerMessage, NodeSessionMessage};
 
 use crate::gossip::Gossip;
+use crate::tls::TlsConfig;
 use crate::MembershipReader;
 
 /// The gossip key holding a node's ractor_cluster listen address.
@@ -16,6 +18,10 @@ pub(crate) const LISTEN_KEY: &str = "mabeam.listen";
 
 /// Failed dial rounds after which a peer is reported (once) as unreachable over the transport.
 const WARN_AFTER: u32 = 3;
+
+/// The longest a dial (TCP connect, and the TLS handshake with TLS) may take. A peer that
+/// accepts the connection but never answers (a frozen process) must not hold up the agent.
+const DIAL_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The peers this node has an authenticated session with.
 #[derive(Debug, Clone, Default)]
@@ -46,6 +52,7 @@ pub struct Connections {
     membership: MembershipReader,
     shared: ConnectionsReader,
     failed_rounds: HashMap<String, u32>,
+    tls: Option<TlsConfig>,
 }
 
 impl std::fmt::Debug for Connections {
@@ -70,6 +77,40 @@ impl Connections {
             membership,
             shared,
             failed_rounds: HashMap::new(),
+            tls: None,
+        }
+    }
+
+    /// Dial peers over TLS (or, with `None`, plain TCP).
+    pub(crate) fn with_tls(mut self, tls: Option<TlsConfig>) -> Self {
+        self.tls = tls;
+        self
+    }
+
+    /// Opens a connection to `peer` at `addr` and hands it to the node server, which then runs
+    /// the cookie handshake. A failed TLS handshake is logged with the peer and its address.
+    async fn dial(&self, peer: &str, addr: SocketAddr) {
+        let dial = async {
+            match &self.tls {
+                Some(tls) => {
+                    ractor_cluster::client_connect_enc(
+                        &self.server,
+                        addr,
+                        tls.connector(),
+                        tls.peer_name(),
+                    )
+                    .await
+                }
+                None => ractor_cluster::client_connect(&self.server, addr).await,
+            }
+        };
+        match tokio::time::timeout(DIAL_TIMEOUT, dial).await {
+            Ok(Ok(())) => {}
+            Ok(Err(ClientConnectErr::Encryption(err))) => {
+                tracing::warn!(%peer, %addr, %err, "TLS handshake with a peer failed");
+            }
+            Ok(Err(err)) => tracing::debug!(%peer, %addr, %err, "dial failed"),
+            Err(_) => tracing::debug!(%peer, %addr, timeout = ?DIAL_TIMEOUT, "dial timed out"),
         }
     }
 
@@ -140,15 +181,13 @@ impl Connections {
                     if *failed == WARN_AFTER {
                         tracing::warn!(
                             peer = %member.node, %addr, attempts = WARN_AFTER,
-                            "no authenticated session with a live peer (wrong cookie?)"
+                            "no authenticated session with a live peer (wrong cookie or TLS certificate?)"
                         );
                     }
                     // Exponential backoff: dial on rounds 1, 2, 4, 8, 16, then every 32nd.
                     let due = failed.is_power_of_two() && *failed <= 32 || *failed % 32 == 0;
                     if due {
-                        if let Err(err) = ractor_cluster::client_connect(&self.server, addr).await {
-                            tracing::debug!(peer = %member.node, %addr, %err, "dial failed");
-                        }
+                        self.dial(&member.node, addr).await;
                     }
                 }
                 MemberStatus::Joining | MemberStatus::Up => {

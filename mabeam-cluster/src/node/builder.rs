@@ -4,7 +4,7 @@ use std::time::Duration;
 use mabeam_actors::AgentSystem;
 use ractor::Actor;
 use ractor_cluster::node::NodeConnectionMode;
-use ractor_cluster::NodeServer;
+use ractor_cluster::{IncomingEncryptionMode, NodeServer};
 
 use super::{Node, NodeError};
 use crate::connections::{Connections, ConnectionsReader, LISTEN_KEY};
@@ -12,13 +12,14 @@ use crate::fault::LinkFilter;
 use crate::gossip::{Gossip, GossipSettings, RttTable};
 use crate::health::{Health, HealthReader, Thresholds};
 use crate::membership::{JOINING, STATUS_KEY, TAGS_KEY};
+use crate::tls::TlsConfig;
 use crate::{admin, Membership, MembershipReader};
 
 /// Configures and starts a [`Node`].
 ///
 /// Defaults: cluster id `mabeam`; gossip on `127.0.0.1:7000` every second; phi threshold 8;
 /// a node unreachable for 10 gossip intervals is declared down; no seeds (a cluster of one
-/// until others join through it); no tags; no admin endpoint; no transport.
+/// until others join through it); no tags; no admin endpoint; no transport; no TLS.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), mabeam_cluster::NodeError> {
@@ -47,6 +48,7 @@ pub struct NodeBuilder {
     cookie: String,
     down_after: Option<Duration>,
     tags: Vec<String>,
+    tls: Option<TlsConfig>,
 }
 
 impl NodeBuilder {
@@ -65,6 +67,7 @@ impl NodeBuilder {
             cookie: "mabeam".to_owned(),
             down_after: None,
             tags: Vec::new(),
+            tls: None,
         }
     }
 
@@ -144,6 +147,15 @@ impl NodeBuilder {
     /// The secret nodes must share to open transport sessions (default `mabeam`).
     pub fn cookie(mut self, cookie: impl Into<String>) -> Self {
         self.cookie = cookie.into();
+        self
+    }
+
+    /// Secure the transport with mutual TLS (see [`tls`](crate::tls)): the node server then
+    /// accepts only TLS sessions from peers with a certificate from the CA, and the node dials
+    /// its peers over TLS. Without a [`listen_addr`](Self::listen_addr) there is no transport
+    /// and this has no effect.
+    pub fn tls(mut self, tls: TlsConfig) -> Self {
+        self.tls = Some(tls);
         self
     }
 
@@ -251,7 +263,9 @@ impl NodeBuilder {
                     self.cookie.clone(),
                     self.name.clone(),
                     listen.ip().to_string(),
-                    None,
+                    self.tls
+                        .as_ref()
+                        .map(|tls| IncomingEncryptionMode::Tls(tls.acceptor())),
                     Some(NodeConnectionMode::Isolated),
                 )
                 .with_listen_addr(listen.ip());
@@ -265,6 +279,7 @@ impl NodeBuilder {
                 let (from, reader, shared) =
                     (gossip.clone(), membership.clone(), connections.clone());
                 let server_ref = server.clone();
+                let tls = self.tls.clone();
                 system
                     .spawn("mabeam.connections", move || {
                         Connections::new(
@@ -273,6 +288,7 @@ impl NodeBuilder {
                             reader.clone(),
                             shared.clone(),
                         )
+                        .with_tls(tls.clone())
                     })
                     .await?;
                 Some(server)
@@ -296,6 +312,9 @@ impl NodeBuilder {
             None => None,
         };
         tracing::info!(node = %self.name, generation, gossip = %self.gossip_addr, "node started");
+        if let (Some(listen), Some(tls)) = (self.listen_addr, &self.tls) {
+            tracing::info!(%listen, server_name = tls.server_name(), "transport: mutual TLS");
+        }
         Ok(Node {
             name: self.name,
             gossip_addr: self.gossip_addr,

@@ -1,10 +1,13 @@
 //! A cluster of real `mabeam node` processes on 127.0.0.1, for tests: start, watch every
-//! node's view through its admin endpoint, kill -9, SIGSTOP/SIGCONT, SIGTERM. Every wait is
-//! bounded, and every process is killed when the cluster is dropped (even on a failed test).
+//! node's view through its admin endpoint, kill -9, SIGSTOP/SIGCONT, SIGTERM, and optionally
+//! read their logs. Every wait is bounded, and every process is killed (and every kept log
+//! removed) when the cluster is dropped (even on a failed test).
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
 use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::path::PathBuf;
 use std::process::Stdio;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use mabeam_cluster::admin::{fetch_membership, MembershipReport};
@@ -37,6 +40,8 @@ impl NodeProc {
 pub struct Cluster {
     pub nodes: Vec<NodeProc>,
     seed: Option<SocketAddr>,
+    /// Where nodes write their logs, after [`Cluster::keep_logs`].
+    logs: Option<PathBuf>,
 }
 
 /// A free UDP port and two free TCP ports on 127.0.0.1.
@@ -56,6 +61,49 @@ impl Cluster {
         Self {
             nodes: Vec::new(),
             seed: None,
+            logs: None,
+        }
+    }
+
+    /// Keeps the log (stderr, at `RUST_LOG=warn`) of every node started from now on, for
+    /// [`Cluster::log`]. The files are removed with the cluster.
+    pub fn keep_logs(&mut self) {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "mabeam-test-logs-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).expect("create a log directory");
+        self.logs = Some(dir);
+    }
+
+    /// What node `i` has logged so far (nothing unless it started after
+    /// [`Cluster::keep_logs`]).
+    pub fn log(&self, i: usize) -> String {
+        self.logs
+            .as_ref()
+            .and_then(|dir| {
+                std::fs::read_to_string(dir.join(format!("{}.log", self.nodes[i].name))).ok()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Waits until node `i`'s log satisfies `check`; panics with the log after [`PATIENCE`].
+    pub async fn wait_until_logged(&self, i: usize, what: &str, check: impl Fn(&str) -> bool) {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let log = self.log(i);
+            if check(&log) {
+                return;
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!(
+                    "not logged within {PATIENCE:?}: {what}\nlog of {}:\n{log}",
+                    self.nodes[i].name
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(GOSSIP_MS)).await;
         }
     }
 
@@ -108,6 +156,15 @@ impl Cluster {
         seed: &str,
         extra: &[&str],
     ) -> Child {
+        let stderr = match &self.logs {
+            Some(dir) => std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(dir.join(format!("{name}.log")))
+                .map(Stdio::from)
+                .expect("open the node's log"),
+            None => Stdio::null(),
+        };
         Command::new(env!("CARGO_BIN_EXE_mabeam"))
             .args(["node", "--name", name])
             .args(["--gossip", &gossip.to_string()])
@@ -122,7 +179,7 @@ impl Cluster {
             .arg("--fault-injection")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .kill_on_drop(true)
             .spawn()
             .expect("spawn a mabeam node")
@@ -229,6 +286,14 @@ impl Cluster {
                 panic!("not reached within {PATIENCE:?}: {what}\nviews: {views:#?}");
             }
             tokio::time::sleep(Duration::from_millis(GOSSIP_MS)).await;
+        }
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.logs {
+            let _ = std::fs::remove_dir_all(dir);
         }
     }
 }
