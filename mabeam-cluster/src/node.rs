@@ -8,6 +8,7 @@ pub use error::NodeError;
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chitchat::ChitchatHandle;
@@ -29,7 +30,8 @@ pub struct Node {
     system: AgentSystem,
     /// The node started the system (rather than being given one), so it stops it too.
     owns_system: bool,
-    gossip: ChitchatHandle,
+    /// Shared with the discovery agent, which asks it to contact discovered addresses.
+    gossip: Arc<ChitchatHandle>,
     membership: MembershipReader,
     health: HealthReader,
     connections: ConnectionsReader,
@@ -92,7 +94,14 @@ impl Node {
             .with_chitchat(|chitchat| chitchat.self_node_state().set(STATUS_KEY, LEAVING))
             .await;
         tokio::time::sleep(self.gossip_interval * 3).await;
-        if let Err(err) = self.gossip.shutdown().await {
+        // Discovery first: it would keep asking the stopped gossip layer to contact peers.
+        let _ = self.system.stop_agent(crate::discovery::AGENT_NAME).await;
+        let stopped = self.gossip.termination_watcher();
+        let result = match self.gossip.initiate_shutdown() {
+            Ok(()) => stopped.await,
+            Err(err) => Err(err),
+        };
+        if let Err(err) = result {
             tracing::warn!(node = %self.name, error = %err, "gossip did not stop cleanly");
         }
         if let Some((_, task)) = self.admin {

@@ -1,4 +1,5 @@
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chitchat::transport::UdpTransport;
@@ -9,6 +10,7 @@ use mabeam_actors::AgentSystem;
 
 use super::{Node, NodeError};
 use crate::connections::{Connections, ConnectionsReader, LISTEN_KEY};
+use crate::discovery::{self, Discovery};
 use crate::fault::{FilteredUdp, LinkFilter};
 use crate::health::{Health, HealthReader, Thresholds};
 use crate::{admin, Membership, MembershipReader};
@@ -19,7 +21,8 @@ use ractor_cluster::NodeServer;
 /// Configures and starts a [`Node`].
 ///
 /// Defaults: cluster id `mabeam`; gossip on `127.0.0.1:7000` every second; phi threshold 8;
-/// no seeds (a cluster of one until others join through it); no admin endpoint.
+/// no seeds nor other discovery (a cluster of one until others join through it), discovery
+/// rounds every 5 s; no admin endpoint.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), mabeam_cluster::NodeError> {
@@ -38,7 +41,8 @@ pub struct NodeBuilder {
     name: String,
     cluster_id: String,
     gossip_addr: SocketAddr,
-    seeds: Vec<String>,
+    discovery: Vec<Discovery>,
+    discovery_interval: Duration,
     gossip_interval: Duration,
     phi_threshold: f64,
     admin_addr: Option<SocketAddr>,
@@ -54,7 +58,8 @@ impl NodeBuilder {
             name: String::new(),
             cluster_id: "mabeam".to_owned(),
             gossip_addr: SocketAddr::from(([127, 0, 0, 1], 7000)),
-            seeds: Vec::new(),
+            discovery: Vec::new(),
+            discovery_interval: Duration::from_secs(5),
             gossip_interval: Duration::from_secs(1),
             phi_threshold: 8.0,
             admin_addr: None,
@@ -84,9 +89,22 @@ impl NodeBuilder {
     }
 
     /// A node to join through (`host:port`; host names are resolved and re-resolved). A seed
-    /// that is down is retried, not fatal.
-    pub fn seed(mut self, seed: impl Into<String>) -> Self {
-        self.seeds.push(seed.into());
+    /// that is down is retried, not fatal. Shorthand for
+    /// `.discovery(Discovery::seed(seed))`.
+    pub fn seed(self, seed: impl Into<String>) -> Self {
+        self.discovery(Discovery::seed(seed))
+    }
+
+    /// Another way to find the cluster's nodes (seeds, DNS and SRV names, multicast beacons;
+    /// see [`Discovery`]); a node may have several. Checked by [`start`](Self::start).
+    pub fn discovery(mut self, strategy: Discovery) -> Self {
+        self.discovery.push(strategy);
+        self
+    }
+
+    /// How often discovery runs its strategies and contacts what they found (default 5 s).
+    pub fn discovery_interval(mut self, interval: Duration) -> Self {
+        self.discovery_interval = interval;
         self
     }
 
@@ -143,6 +161,13 @@ impl NodeBuilder {
         if self.gossip_interval.is_zero() {
             return Err(NodeError::ZeroGossipInterval);
         }
+        let discovery = discovery::Setup::new(
+            self.discovery,
+            self.discovery_interval,
+            &self.cluster_id,
+            &self.name,
+            self.gossip_addr,
+        )?;
         let owns_system = self.system.is_none();
         let system = match self.system {
             Some(system) => system,
@@ -156,7 +181,7 @@ impl NodeBuilder {
             cluster_id: self.cluster_id,
             gossip_interval: self.gossip_interval,
             listen_addr: self.gossip_addr,
-            seed_nodes: self.seeds,
+            seed_nodes: discovery.seeds(),
             failure_detector_config: FailureDetectorConfig {
                 phi_threshold: self.phi_threshold,
                 initial_interval: self.gossip_interval,
@@ -178,10 +203,10 @@ impl NodeBuilder {
             }
             None => spawn_chitchat(config, Vec::new(), &UdpTransport).await,
         };
-        let gossip = spawned.map_err(|err| NodeError::Gossip {
+        let gossip = Arc::new(spawned.map_err(|err| NodeError::Gossip {
             addr: self.gossip_addr,
             reason: err.to_string(),
-        })?;
+        })?);
         let live = gossip
             .with_chitchat(|chitchat| chitchat.live_nodes_watcher())
             .await;
@@ -191,6 +216,9 @@ impl NodeBuilder {
             .spawn("mabeam.membership", move || {
                 Membership::new(live.clone(), shared.clone())
             })
+            .await?;
+        discovery
+            .spawn(&system, &self.name, self.gossip_addr, gossip.clone())
             .await?;
         let health = HealthReader::default();
         let health_state = health.clone();
