@@ -4,6 +4,7 @@
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
 use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -22,6 +23,20 @@ pub struct NodeProc {
     pub admin: SocketAddr,
     pub listen: SocketAddr,
     child: Option<Child>,
+    /// Where its stderr goes, if it was started with a log (deleted unless the test failed).
+    log: Option<PathBuf>,
+}
+
+impl Drop for NodeProc {
+    fn drop(&mut self) {
+        if let Some(log) = &self.log {
+            if std::thread::panicking() {
+                eprintln!("log of {}: {}", self.name, log.display());
+            } else {
+                let _ = std::fs::remove_file(log);
+            }
+        }
+    }
 }
 
 impl NodeProc {
@@ -77,15 +92,62 @@ impl Cluster {
     pub fn add_with(&mut self, name: &str, seed: Option<String>, extra: &[&str]) -> usize {
         let (gossip, admin, listen) = free_addrs();
         let seed = seed.unwrap_or_else(|| self.seed.get_or_insert(gossip).to_string());
-        let child = self.spawn(name, gossip, admin, listen, &seed, extra);
+        let child = self.spawn(name, gossip, admin, listen, Some(&seed), extra, None);
         self.nodes.push(NodeProc {
             name: name.to_owned(),
             gossip,
             admin,
             listen,
             child: Some(child),
+            log: None,
         });
         self.nodes.len() - 1
+    }
+
+    /// Starts one more node without a seed: it finds the others (or is found) through the
+    /// discovery flags in `extra`. Its warnings go to a log, read with [`Cluster::log`].
+    pub fn add_unseeded(&mut self, name: &str, extra: &[&str]) -> usize {
+        let (gossip, admin, listen) = free_addrs();
+        let log = std::env::temp_dir().join(format!(
+            "mabeam-test-{}-{name}-{}.log",
+            std::process::id(),
+            gossip.port()
+        ));
+        let child = self.spawn(name, gossip, admin, listen, None, extra, Some(&log));
+        self.nodes.push(NodeProc {
+            name: name.to_owned(),
+            gossip,
+            admin,
+            listen,
+            child: Some(child),
+            log: Some(log),
+        });
+        self.nodes.len() - 1
+    }
+
+    /// What node `i` (started with [`Cluster::add_unseeded`]) has logged so far.
+    pub fn log(&self, i: usize) -> String {
+        let log = self.nodes[i].log.as_ref().expect("the node has a log");
+        std::fs::read_to_string(log).unwrap_or_default()
+    }
+
+    /// Waits until node `i` has logged a line satisfying `check`; panics with the log after
+    /// [`PATIENCE`].
+    pub async fn wait_for_log(&self, i: usize, what: &str, check: impl Fn(&str) -> bool) {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let log = self.log(i);
+            if log.lines().any(&check) {
+                return;
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!(
+                    "not logged by {} within {PATIENCE:?}: {what}\nlog:\n{log}",
+                    self.nodes[i].name
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(GOSSIP_MS)).await;
+        }
     }
 
     /// Starts node `i` again (a new process: a new generation) on the same addresses.
@@ -96,22 +158,29 @@ impl Cluster {
             (n.name.clone(), n.gossip, n.admin, n.listen)
         };
         let seed = self.seed.expect("a cluster has a seed").to_string();
-        self.nodes[i].child = Some(self.spawn(&name, gossip, admin, listen, &seed, &[]));
+        self.nodes[i].child =
+            Some(self.spawn(&name, gossip, admin, listen, Some(&seed), &[], None));
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn spawn(
         &mut self,
         name: &str,
         gossip: SocketAddr,
         admin: SocketAddr,
         listen: SocketAddr,
-        seed: &str,
+        seed: Option<&str>,
         extra: &[&str],
+        log: Option<&Path>,
     ) -> Child {
+        let stderr = match log {
+            Some(path) => Stdio::from(std::fs::File::create(path).expect("create the node's log")),
+            None => Stdio::null(),
+        };
         Command::new(env!("CARGO_BIN_EXE_mabeam"))
             .args(["node", "--name", name])
             .args(["--gossip", &gossip.to_string()])
-            .args(["--seed", seed])
+            .args(seed.map(|seed| ["--seed", seed]).into_iter().flatten())
             .args(extra)
             .args(["--admin", &admin.to_string()])
             .args(["--listen", &listen.to_string()])
@@ -121,8 +190,9 @@ impl Cluster {
             .args(["--phi", "12"])
             .arg("--fault-injection")
             .env("RUST_LOG", "warn")
+            .env("NO_COLOR", "1")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .kill_on_drop(true)
             .spawn()
             .expect("spawn a mabeam node")
