@@ -8,6 +8,9 @@
 //!     gossip = "127.0.0.1:7001"
 //!     seeds = ["127.0.0.1:7000"]
 //!     gossip_interval_ms = 500
+//!     dns = ["mabeam.default.svc.cluster.local:7000"]
+//!     multicast = true
+//!     multicast_secret = "s3cret"
 //! "#)?;
 //! let flags = NodeConfig { gossip_interval_ms: Some(200), ..NodeConfig::default() };
 //! let merged = file.overridden_by(flags);
@@ -29,15 +32,16 @@
 //!
 //! Relative paths are relative to the node's working directory, as for the flags.
 
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
 use thiserror::Error;
 
+use crate::discovery::HostPort;
 use crate::tls::{TlsConfig, TlsError};
-use crate::NodeBuilder;
+use crate::{Discovery, MulticastConfig, NodeBuilder};
 
 /// Everything a node can be configured with; every field optional, so sources can be layered
 /// (defaults < file < environment < flags).
@@ -78,6 +82,24 @@ pub struct NodeConfig {
     /// The name every peer's certificate must carry (default
     /// [`TlsConfig::DEFAULT_SERVER_NAME`]).
     pub tls_server_name: Option<String>,
+    /// Names whose A/AAAA addresses are nodes, each with the gossip port (`name:port`).
+    #[serde(default)]
+    pub dns: Vec<HostPort>,
+    /// SRV names whose targets are nodes.
+    #[serde(default)]
+    pub srv: Vec<String>,
+    /// Discover nodes by multicast beacons (also on when `multicast_group` is set).
+    pub multicast: Option<bool>,
+    /// The multicast group and port (default `239.255.42.99:45892`).
+    pub multicast_group: Option<SocketAddrV4>,
+    /// The secret beacons are authenticated with (required for multicast).
+    pub multicast_secret: Option<String>,
+    /// The interface to send beacons from and join the group on (default `127.0.0.1`).
+    pub multicast_interface: Option<Ipv4Addr>,
+    /// The beacons' multicast TTL (default 1).
+    pub multicast_ttl: Option<u32>,
+    /// Discovery interval in milliseconds.
+    pub discovery_interval_ms: Option<u64>,
 }
 
 /// Why a configuration could not be read.
@@ -115,8 +137,8 @@ impl NodeConfig {
         Self::from_toml(&text)
     }
 
-    /// `self` with every value `other` sets taken from `other` (seeds and tags: `other`'s if it
-    /// has any).
+    /// `self` with every value `other` sets taken from `other` (seeds, tags, `dns` and `srv`:
+    /// `other`'s list if it has any).
     pub fn overridden_by(self, other: NodeConfig) -> NodeConfig {
         NodeConfig {
             name: other.name.or(self.name),
@@ -142,6 +164,22 @@ impl NodeConfig {
             tls_key: other.tls_key.or(self.tls_key),
             tls_ca: other.tls_ca.or(self.tls_ca),
             tls_server_name: other.tls_server_name.or(self.tls_server_name),
+            dns: if other.dns.is_empty() {
+                self.dns
+            } else {
+                other.dns
+            },
+            srv: if other.srv.is_empty() {
+                self.srv
+            } else {
+                other.srv
+            },
+            multicast: other.multicast.or(self.multicast),
+            multicast_group: other.multicast_group.or(self.multicast_group),
+            multicast_secret: other.multicast_secret.or(self.multicast_secret),
+            multicast_interface: other.multicast_interface.or(self.multicast_interface),
+            multicast_ttl: other.multicast_ttl.or(self.multicast_ttl),
+            discovery_interval_ms: other.discovery_interval_ms.or(self.discovery_interval_ms),
         }
     }
 
@@ -177,6 +215,7 @@ impl NodeConfig {
         if let Some(tls) = self.tls()? {
             builder = builder.tls(tls);
         }
+        let multicast = self.multicast_config();
         if let Some(name) = self.name {
             builder = builder.name(name);
         }
@@ -210,7 +249,39 @@ impl NodeConfig {
         for tag in self.tags {
             builder = builder.tag(tag);
         }
+        for target in self.dns {
+            builder = builder.discovery(Discovery::dns(target.host, target.port));
+        }
+        for name in self.srv {
+            builder = builder.discovery(Discovery::srv(name));
+        }
+        if let Some(multicast) = multicast {
+            builder = builder.discovery(Discovery::multicast(multicast));
+        }
+        if let Some(ms) = self.discovery_interval_ms {
+            builder = builder.discovery_interval(Duration::from_millis(ms));
+        }
         Ok(builder)
+    }
+
+    /// The multicast settings, when multicast is on (a missing secret is left empty, for the
+    /// builder to refuse).
+    fn multicast_config(&self) -> Option<MulticastConfig> {
+        if self.multicast != Some(true) && self.multicast_group.is_none() {
+            return None;
+        }
+        let secret = self.multicast_secret.clone().unwrap_or_default();
+        let mut config = MulticastConfig::new(secret);
+        if let Some(group) = self.multicast_group {
+            config = config.group(group);
+        }
+        if let Some(interface) = self.multicast_interface {
+            config = config.interface(interface);
+        }
+        if let Some(ttl) = self.multicast_ttl {
+            config = config.ttl(ttl);
+        }
+        Some(config)
     }
 }
 
@@ -268,5 +339,47 @@ mod tests {
             matches!(err, ConfigError::Tls(TlsError::Missing(_))),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn discovery_settings_parse_and_merge() {
+        let file = NodeConfig::from_toml(
+            r#"
+            dns = ["localhost:7000", "[::1]:7001"]
+            srv = ["_mabeam._udp.example"]
+            multicast_group = "239.1.2.3:4000"
+            multicast_secret = "from-file"
+            multicast_interface = "10.0.0.7"
+            multicast_ttl = 2
+            discovery_interval_ms = 250
+            "#,
+        )
+        .unwrap();
+        assert_eq!(file.dns[1].host, "::1");
+        let flags = NodeConfig {
+            multicast_secret: Some("from-env".into()),
+            ..NodeConfig::default()
+        };
+        let merged = file.overridden_by(flags);
+        assert_eq!(merged.multicast_secret.as_deref(), Some("from-env"));
+        assert_eq!(merged.dns.len(), 2);
+        let config = merged
+            .multicast_config()
+            .expect("a group turns multicast on");
+        assert_eq!(config.group_addr(), "239.1.2.3:4000".parse().unwrap());
+        assert_eq!(merged.discovery_interval_ms, Some(250));
+    }
+
+    #[test]
+    fn multicast_is_off_unless_asked_for_and_a_bad_dns_target_is_an_error() {
+        let secret_only = NodeConfig::from_toml("multicast_secret = \"s\"").unwrap();
+        assert!(secret_only.multicast_config().is_none());
+        let on = NodeConfig::from_toml("multicast = true").unwrap();
+        assert_eq!(
+            on.multicast_config().unwrap().group_addr(),
+            MulticastConfig::DEFAULT_GROUP
+        );
+        assert!(NodeConfig::from_toml("dns = [\"localhost\"]").is_err());
+        assert!(NodeConfig::from_toml("multicast_group = \"10.0.0.1\"").is_err());
     }
 }

@@ -13,6 +13,9 @@
 //!   step with membership: every live peer dialled, dropped sessions redialled, the sessions of
 //!   dead peers closed.
 //! - [`tls`]: optional mutual TLS for the transport (certificates from one CA on every node).
+//! - [`discovery`]: how a node finds the others — seeds, DNS A/AAAA and SRV names
+//!   re-resolved every round, authenticated UDP multicast beacons — run by the
+//!   `mabeam.discovery` agent.
 //! - [`admin`]: an HTTP endpoint with the membership as JSON, and liveness/readiness routes.
 //! - The `mabeam` binary: `mabeam node ...` runs a node until SIGINT/SIGTERM, then leaves
 //!   gracefully; `mabeam status --admin ADDR` prints the membership table.
@@ -27,6 +30,7 @@
 pub mod admin;
 pub mod config;
 pub mod connections;
+pub mod discovery;
 pub mod fault;
 pub mod gossip;
 pub mod health;
@@ -34,6 +38,7 @@ mod membership;
 mod node;
 pub mod tls;
 
+pub use discovery::{Discovery, MulticastConfig};
 pub use mabeam_core::membership::{Member, MemberEvent, MemberStatus};
 pub use membership::{Membership, MembershipReader};
 pub use node::{Node, NodeBuilder, NodeError};

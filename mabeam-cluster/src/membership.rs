@@ -4,4 +4,4 @@
 mod agent;
 
 pub use agent::{Membership, MembershipReader};
-pub(crate) use agent::{JOINING, LEAVING, STATUS_KEY, TAGS_KEY};
+pub(crate) use agent::{JOINING, LEAVING, LEAVING_SEEN_KEY, STATUS_KEY, TAGS_KEY};

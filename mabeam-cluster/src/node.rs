@@ -16,8 +16,9 @@ use tokio::task::JoinHandle;
 use crate::connections::ConnectionsReader;
 use crate::gossip::Gossip;
 use crate::health::HealthReader;
-use crate::membership::{LEAVING, STATUS_KEY};
+use crate::membership::{LEAVING, LEAVING_SEEN_KEY, STATUS_KEY};
 use crate::MembershipReader;
+use mabeam_core::membership::Incarnation;
 
 /// A running node: its agent system, its gossip membership and (optionally) its admin
 /// endpoint. Build one with [`Node::builder`].
@@ -85,12 +86,15 @@ impl Node {
     }
 
     /// Leaves the cluster gracefully: announces the leave (peers mark this node `leaving`,
-    /// then `removed`, never `down`), lets the announcement spread for a few gossip rounds,
-    /// then stops gossip, the admin endpoint and the agent system (or, for a system given to
+    /// then `removed`, never `down`), waits until every peer it hears has acknowledged the
+    /// announcement (at least three gossip rounds, at most 30 or 10 s), then stops gossip,
+    /// the admin endpoint and the agent system (or, for a system given to
     /// [`NodeBuilder::system`], only the node's own agents).
     pub async fn shutdown(self) {
         self.gossip.set_self(STATUS_KEY, LEAVING).await;
-        tokio::time::sleep(self.gossip_interval * 3).await;
+        self.await_leave_acknowledged().await;
+        // Discovery first: it would keep asking the stopped gossip layer to contact peers.
+        let _ = self.system.stop_agent(crate::discovery::AGENT_NAME).await;
         self.gossip.shutdown().await;
         if let Some((_, task)) = self.admin {
             task.abort();
@@ -109,6 +113,47 @@ impl Node {
             }
         }
         tracing::info!(node = %self.name, "left the cluster");
+    }
+}
+
+impl Node {
+    /// Waits until every peer heard has listed this incarnation in its `mabeam.leaving_seen`
+    /// (so it will end `removed`, not `down`), within bounds.
+    async fn await_leave_acknowledged(&self) {
+        let me = Incarnation::new(self.name.clone(), self.gossip.generation());
+        let least = self.gossip_interval * 3;
+        let most = (self.gossip_interval * 30)
+            .min(Duration::from_secs(10))
+            .max(least);
+        let start = tokio::time::Instant::now();
+        loop {
+            tokio::time::sleep(self.gossip_interval).await;
+            let pending: Vec<String> = {
+                let chitchat = self.gossip.chitchat();
+                let chitchat = chitchat.lock().await;
+                chitchat
+                    .live_nodes()
+                    .filter(|id| *id.node_id != *me.node)
+                    .filter(|id| {
+                        let seen = chitchat
+                            .node_state(id)
+                            .and_then(|state| state.get(LEAVING_SEEN_KEY))
+                            .map(Incarnation::parse_list)
+                            .unwrap_or_default();
+                        !seen.contains(&me)
+                    })
+                    .map(|id| id.node_id.to_string())
+                    .collect()
+            };
+            let waited = start.elapsed();
+            if pending.is_empty() && waited >= least {
+                return;
+            }
+            if waited >= most {
+                tracing::warn!(node = %self.name, ?pending, "leaving without every peer's acknowledgement");
+                return;
+            }
+        }
     }
 }
 

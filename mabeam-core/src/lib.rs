@@ -11,6 +11,7 @@
 //! - [`Signal`] and [`Lane`]: the CloudEvents-like envelope agents emit and subscribe to.
 //! - [`codec`]: the versioned MessagePack encoding used for snapshots and, later, the wire.
 //! - [`Snapshot`]: an agent's serialized state, for restore, passivation and migration.
+//! - [`discovery`]: the authenticated multicast beacon nodes announce themselves with.
 //! - [`health`]: cluster health from membership, gossiped metrics and flap history.
 //! - [`membership`]: the membership view every node keeps (statuses, generations, events).
 //! - [`supervision`]: the OTP restart rules (strategies, restart types, intensity, backoff).
@@ -33,6 +34,7 @@
 
 mod agent_id;
 pub mod codec;
+pub mod discovery;
 pub mod health;
 mod lane;
 pub mod membership;

@@ -3,10 +3,14 @@
 //! ```text
 //! mabeam node --name n1 --gossip 127.0.0.1:7001 --seed 127.0.0.1:7000 --admin 127.0.0.1:8001
 //! mabeam status --admin 127.0.0.1:8001
+//! mabeam node --name n2 --gossip 10.0.0.7:7000 --dns mabeam.default.svc.cluster.local:7000
+//! MABEAM_MULTICAST_SECRET=s3cret mabeam node --name n3 --gossip 127.0.0.1:7003 --multicast
 //! ```
 //!
-//! Every `node` flag can also come from the environment (`MABEAM_NAME`, `MABEAM_GOSSIP`,
-//! `MABEAM_SEEDS` comma-separated, `MABEAM_ADMIN`, ..., `MABEAM_TLS_CERT`).
+//! Every `node` flag but `--multicast` can also come from the environment (`MABEAM_NAME`,
+//! `MABEAM_GOSSIP`, `MABEAM_SEEDS` comma-separated, `MABEAM_ADMIN`, `MABEAM_DNS`,
+//! `MABEAM_MULTICAST_SECRET`, ..., `MABEAM_TLS_CERT`); prefer the environment for secrets,
+//! which the process list shows when given as flags.
 //!
 //! With mutual TLS on the transport (every node's certificate from one CA, carrying the DNS
 //! name `mabeam`):
@@ -15,13 +19,14 @@
 //! mabeam node --name n1 --listen 10.0.0.1:7100 --tls-cert node.pem --tls-key node.key --tls-ca ca.pem
 //! ```
 
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use mabeam_cluster::admin::{fetch_health, fetch_membership};
 use mabeam_cluster::config::NodeConfig;
+use mabeam_cluster::discovery::HostPort;
 use mabeam_cluster::Node;
 use tracing_subscriber::EnvFilter;
 
@@ -102,6 +107,36 @@ struct NodeArgs {
     /// [default: mabeam].
     #[arg(long, env = "MABEAM_TLS_SERVER_NAME", value_name = "NAME")]
     tls_server_name: Option<String>,
+    /// Discover nodes at every address of a DNS name, with this gossip port (repeat, or
+    /// comma-separate in MABEAM_DNS).
+    #[arg(
+        long,
+        env = "MABEAM_DNS",
+        value_delimiter = ',',
+        value_name = "NAME:PORT"
+    )]
+    dns: Vec<HostPort>,
+    /// Discover nodes at every target of an SRV name (repeat, or comma-separate in MABEAM_SRV).
+    #[arg(long, env = "MABEAM_SRV", value_delimiter = ',', value_name = "NAME")]
+    srv: Vec<String>,
+    /// Discover nodes by beacons on a UDP multicast group [default group: 239.255.42.99:45892];
+    /// needs --multicast-secret.
+    #[arg(long, value_name = "GROUP:PORT", num_args = 0..=1)]
+    #[allow(clippy::option_option)]
+    multicast: Option<Option<SocketAddrV4>>,
+    /// The secret multicast beacons are authenticated with (shared by the cluster's nodes).
+    #[arg(long, env = "MABEAM_MULTICAST_SECRET", hide_env_values = true)]
+    multicast_secret: Option<String>,
+    /// The interface (its IPv4 address) to send beacons from and join the group on
+    /// [default: 127.0.0.1].
+    #[arg(long, env = "MABEAM_MULTICAST_INTERFACE")]
+    multicast_interface: Option<Ipv4Addr>,
+    /// The beacons' multicast TTL [default: 1].
+    #[arg(long, env = "MABEAM_MULTICAST_TTL")]
+    multicast_ttl: Option<u32>,
+    /// Discovery interval in milliseconds [default: 5000].
+    #[arg(long, env = "MABEAM_DISCOVERY_INTERVAL_MS")]
+    discovery_interval_ms: Option<u64>,
     /// For tests only: let the admin endpoint cut and heal gossip links.
     #[arg(long, hide = true)]
     fault_injection: bool,
@@ -128,6 +163,14 @@ async fn run_node(args: NodeArgs) -> Result<(), Box<dyn std::error::Error>> {
         tls_key: args.tls_key,
         tls_ca: args.tls_ca,
         tls_server_name: args.tls_server_name,
+        dns: args.dns,
+        srv: args.srv,
+        multicast: args.multicast.map(|_| true),
+        multicast_group: args.multicast.flatten(),
+        multicast_secret: args.multicast_secret,
+        multicast_interface: args.multicast_interface,
+        multicast_ttl: args.multicast_ttl,
+        discovery_interval_ms: args.discovery_interval_ms,
     };
     let config = file.overridden_by(given);
     if config.name.is_none() {

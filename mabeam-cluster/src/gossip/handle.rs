@@ -158,7 +158,6 @@ impl Gossip {
     }
 
     /// Asks the current incarnation to gossip with `addr` now (a peer found by discovery).
-    #[allow(dead_code)]
     pub(crate) async fn gossip_with(&self, addr: SocketAddr) -> anyhow::Result<()> {
         match &*self.inner.handle.lock().await {
             Some(handle) => handle.gossip(addr),

@@ -26,6 +26,9 @@ pub(crate) const LEAVING: &str = "leaving";
 pub(crate) const TAGS_KEY: &str = "mabeam.tags";
 /// The key holding the incarnations a node holds down, comma-separated `name@generation`.
 pub(crate) const DOWNED_KEY: &str = "mabeam.downed";
+/// The key holding the incarnations a node has seen announce their leave (the acknowledgement
+/// a leaving node waits for), comma-separated `name@generation`.
+pub(crate) const LEAVING_SEEN_KEY: &str = "mabeam.leaving_seen";
 
 /// The membership agent: folds what the gossip layer hears into the node's
 /// [`MembershipView`](mabeam_core::membership::MembershipView) and publishes every change as a
@@ -47,6 +50,7 @@ pub struct Membership {
     /// With no other node heard by then, a joining node forms the cluster alone.
     alone_after: Duration,
     published_downed: String,
+    published_leaving: String,
 }
 
 /// A cheap, lock-protected copy of the membership view for readers outside the agent (the admin
@@ -110,6 +114,7 @@ impl Membership {
             started: Instant::now(),
             alone_after,
             published_downed: String::new(),
+            published_leaving: String::new(),
         }
     }
 
@@ -167,6 +172,17 @@ impl Membership {
         if downed != self.published_downed {
             self.gossip.set_self(DOWNED_KEY, &downed).await;
             self.published_downed = downed;
+        }
+        let leaving: Vec<Incarnation> = self
+            .view
+            .members()
+            .filter(|m| m.status == MemberStatus::Leaving && m.node != me.node)
+            .map(|m| Incarnation::new(m.node.clone(), m.generation))
+            .collect();
+        let leaving = Incarnation::format_list(&leaving);
+        if leaving != self.published_leaving {
+            self.gossip.set_self(LEAVING_SEEN_KEY, &leaving).await;
+            self.published_leaving = leaving;
         }
     }
 

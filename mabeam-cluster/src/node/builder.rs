@@ -8,6 +8,7 @@ use ractor_cluster::{IncomingEncryptionMode, NodeServer};
 
 use super::{Node, NodeError};
 use crate::connections::{Connections, ConnectionsReader, LISTEN_KEY};
+use crate::discovery::{self, Discovery};
 use crate::fault::LinkFilter;
 use crate::gossip::{Gossip, GossipSettings, RttTable};
 use crate::health::{Health, HealthReader, Thresholds};
@@ -38,7 +39,8 @@ pub struct NodeBuilder {
     name: String,
     cluster_id: String,
     gossip_addr: SocketAddr,
-    seeds: Vec<String>,
+    discovery: Vec<Discovery>,
+    discovery_interval: Duration,
     gossip_interval: Duration,
     phi_threshold: f64,
     admin_addr: Option<SocketAddr>,
@@ -57,7 +59,8 @@ impl NodeBuilder {
             name: String::new(),
             cluster_id: "mabeam".to_owned(),
             gossip_addr: SocketAddr::from(([127, 0, 0, 1], 7000)),
-            seeds: Vec::new(),
+            discovery: Vec::new(),
+            discovery_interval: Duration::from_secs(5),
             gossip_interval: Duration::from_secs(1),
             phi_threshold: 8.0,
             admin_addr: None,
@@ -90,9 +93,22 @@ impl NodeBuilder {
     }
 
     /// A node to join through (`host:port`; host names are resolved and re-resolved). A seed
-    /// that is down is retried, not fatal.
-    pub fn seed(mut self, seed: impl Into<String>) -> Self {
-        self.seeds.push(seed.into());
+    /// that is down is retried, not fatal. Shorthand for
+    /// `.discovery(Discovery::seed(seed))`.
+    pub fn seed(self, seed: impl Into<String>) -> Self {
+        self.discovery(Discovery::seed(seed))
+    }
+
+    /// Another way to find the cluster's nodes (seeds, DNS and SRV names, multicast beacons;
+    /// see [`Discovery`]); a node may have several. Checked by [`start`](Self::start).
+    pub fn discovery(mut self, strategy: Discovery) -> Self {
+        self.discovery.push(strategy);
+        self
+    }
+
+    /// How often discovery runs its strategies and contacts what they found (default 5 s).
+    pub fn discovery_interval(mut self, interval: Duration) -> Self {
+        self.discovery_interval = interval;
         self
     }
 
@@ -191,17 +207,24 @@ impl NodeBuilder {
         }) {
             return Err(NodeError::BadTag(bad.clone()));
         }
+        let alone_after = if self.discovery.is_empty() {
+            Duration::ZERO
+        } else {
+            self.gossip_interval * 5
+        };
+        let discovery = discovery::Setup::new(
+            self.discovery,
+            self.discovery_interval,
+            &self.cluster_id,
+            &self.name,
+            self.gossip_addr,
+        )?;
         let owns_system = self.system.is_none();
         let system = match self.system {
             Some(system) => system,
             None => AgentSystem::builder().name(&self.name).start().await?,
         };
         let faults = self.fault_injection.then(LinkFilter::default);
-        let alone_after = if self.seeds.is_empty() {
-            Duration::ZERO
-        } else {
-            self.gossip_interval * 5
-        };
         let mut key_values = vec![(STATUS_KEY.to_owned(), JOINING.to_owned())];
         if !tags.is_empty() {
             key_values.push((TAGS_KEY.to_owned(), tags.join(",")));
@@ -215,7 +238,7 @@ impl NodeBuilder {
             addr: self.gossip_addr,
             interval: self.gossip_interval,
             phi_threshold: self.phi_threshold,
-            seeds: self.seeds,
+            seeds: discovery.seeds(),
             faults: faults.clone(),
             rtt: RttTable::default(),
         };
@@ -241,6 +264,9 @@ impl NodeBuilder {
                     shared.clone(),
                 )
             })
+            .await?;
+        discovery
+            .spawn(&system, &self.name, self.gossip_addr, gossip.clone())
             .await?;
         let health = HealthReader::default();
         let (health_state, from, reader) = (health.clone(), gossip.clone(), membership.clone());

@@ -52,6 +52,10 @@ pub enum NodeError {
         /// Why.
         source: std::io::Error,
     },
+    /// The discovery settings are invalid, or discovery could not start (see
+    /// [`DiscoveryError`](crate::discovery::DiscoveryError)).
+    #[error("discovery: {0}")]
+    Discovery(#[from] crate::discovery::DiscoveryError),
     /// The membership agent failed to start.
     #[error("the membership agent failed to start: {0}")]
     Membership(#[from] mabeam_actors::SupervisorError),

@@ -125,7 +125,7 @@ impl Cluster {
     pub fn add_with(&mut self, name: &str, seed: Option<String>, extra: &[&str]) -> usize {
         let (gossip, admin, listen) = free_addrs();
         let seed = seed.unwrap_or_else(|| self.seed.get_or_insert(gossip).to_string());
-        let child = self.spawn(name, gossip, admin, listen, &seed, extra);
+        let child = self.spawn(name, gossip, admin, listen, Some(&seed), extra);
         self.nodes.push(NodeProc {
             name: name.to_owned(),
             gossip,
@@ -136,6 +136,31 @@ impl Cluster {
         self.nodes.len() - 1
     }
 
+    /// Starts one more node without a seed: it finds the others (or is found) through the
+    /// discovery flags in `extra`. Its warnings go to a log, read with [`Cluster::log`].
+    pub fn add_unseeded(&mut self, name: &str, extra: &[&str]) -> usize {
+        if self.logs.is_none() {
+            self.keep_logs();
+        }
+        let (gossip, admin, listen) = free_addrs();
+        let child = self.spawn(name, gossip, admin, listen, None, extra);
+        self.nodes.push(NodeProc {
+            name: name.to_owned(),
+            gossip,
+            admin,
+            listen,
+            child: Some(child),
+        });
+        self.nodes.len() - 1
+    }
+
+    /// Waits until node `i` has logged a line satisfying `check`; panics with the log after
+    /// [`PATIENCE`].
+    pub async fn wait_for_log(&self, i: usize, what: &str, check: impl Fn(&str) -> bool) {
+        self.wait_until_logged(i, what, |log| log.lines().any(&check))
+            .await;
+    }
+
     /// Starts node `i` again (a new process: a new generation) on the same addresses.
     pub fn restart(&mut self, i: usize) {
         assert!(!self.nodes[i].is_running(), "stop the node first");
@@ -144,7 +169,7 @@ impl Cluster {
             (n.name.clone(), n.gossip, n.admin, n.listen)
         };
         let seed = self.seed.expect("a cluster has a seed").to_string();
-        self.nodes[i].child = Some(self.spawn(&name, gossip, admin, listen, &seed, &[]));
+        self.nodes[i].child = Some(self.spawn(&name, gossip, admin, listen, Some(&seed), &[]));
     }
 
     fn spawn(
@@ -153,7 +178,7 @@ impl Cluster {
         gossip: SocketAddr,
         admin: SocketAddr,
         listen: SocketAddr,
-        seed: &str,
+        seed: Option<&str>,
         extra: &[&str],
     ) -> Child {
         let stderr = match &self.logs {
@@ -168,7 +193,7 @@ impl Cluster {
         Command::new(env!("CARGO_BIN_EXE_mabeam"))
             .args(["node", "--name", name])
             .args(["--gossip", &gossip.to_string()])
-            .args(["--seed", seed])
+            .args(seed.map(|seed| ["--seed", seed]).into_iter().flatten())
             .args(extra)
             .args(["--admin", &admin.to_string()])
             .args(["--listen", &listen.to_string()])
@@ -178,6 +203,7 @@ impl Cluster {
             .args(["--phi", "12"])
             .arg("--fault-injection")
             .env("RUST_LOG", "warn")
+            .env("NO_COLOR", "1")
             .stdout(Stdio::null())
             .stderr(stderr)
             .kill_on_drop(true)
@@ -293,7 +319,11 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         if let Some(dir) = &self.logs {
-            let _ = std::fs::remove_dir_all(dir);
+            if std::thread::panicking() {
+                eprintln!("node logs kept in {}", dir.display());
+            } else {
+                let _ = std::fs::remove_dir_all(dir);
+            }
         }
     }
 }
