@@ -140,7 +140,7 @@ impl DiscoveryState {
             }
             let rounds = self.pending.entry(addr).or_default();
             *rounds = rounds.saturating_add(1);
-            let due = (*rounds <= 4 && rounds.is_power_of_two()) || *rounds % 8 == 0;
+            let due = (*rounds <= 4 && rounds.is_power_of_two()) || rounds.is_multiple_of(8);
             if due {
                 round.contact.push(addr);
             }
