@@ -185,7 +185,8 @@ impl Connections {
                         );
                     }
                     // Exponential backoff: dial on rounds 1, 2, 4, 8, 16, then every 32nd.
-                    let due = failed.is_power_of_two() && *failed <= 32 || failed.is_multiple_of(32);
+                    let due =
+                        failed.is_power_of_two() && *failed <= 32 || failed.is_multiple_of(32);
                     if due {
                         self.dial(&member.node, addr).await;
                     }
