@@ -3,8 +3,10 @@
 //! current one down; its UDP transport measures heartbeat round trips and, in tests, cuts links.
 
 mod handle;
+mod newest;
 mod rtt;
 mod transport;
 
 pub(crate) use handle::{Gossip, GossipSettings, LiveNodes};
+pub(crate) use newest::newest_per_node;
 pub use rtt::RttTable;

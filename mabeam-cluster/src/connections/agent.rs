@@ -9,7 +9,7 @@ use mabeam_core::membership::MemberStatus;
 use ractor::ActorRef;
 use ractor_cluster::{ClientConnectErr, NodeServerMessage, NodeSessionMessage};
 
-use crate::gossip::Gossip;
+use crate::gossip::{newest_per_node, Gossip};
 use crate::tls::TlsConfig;
 use crate::MembershipReader;
 
@@ -134,20 +134,8 @@ impl Connections {
     /// Every node's advertised listen address (its newest incarnation's).
     async fn listen_addrs(&self) -> BTreeMap<String, SocketAddr> {
         let chitchat = self.gossip.chitchat();
-        let gossip = chitchat.lock().await;
-        let mut newest: BTreeMap<String, (u64, SocketAddr)> = BTreeMap::new();
-        for (id, state) in gossip.node_states() {
-            let Some(addr) = state.get(LISTEN_KEY).and_then(|a| a.parse().ok()) else {
-                continue;
-            };
-            let entry = newest
-                .entry(id.node_id.to_string())
-                .or_insert((id.generation_id, addr));
-            if id.generation_id >= entry.0 {
-                *entry = (id.generation_id, addr);
-            }
-        }
-        newest.into_iter().map(|(k, (_, a))| (k, a)).collect()
+        let chitchat = chitchat.lock().await;
+        newest_per_node(&chitchat, |state| state.get(LISTEN_KEY)?.parse().ok())
     }
 }
 

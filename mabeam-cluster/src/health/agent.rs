@@ -11,7 +11,7 @@ use mabeam_core::health::{
 use mabeam_core::membership::MemberEvent;
 
 use super::process::{rss_bytes, CpuMeter};
-use crate::gossip::Gossip;
+use crate::gossip::{newest_per_node, Gossip};
 use crate::MembershipReader;
 
 const AGENTS_KEY: &str = "mabeam.agents";
@@ -140,27 +140,15 @@ impl Health {
             state.set(RSS_KEY, own.rss_bytes);
             state.set(BACKLOG_KEY, own.largest_backlog);
             state.set(CPU_KEY, own.cpu_percent);
-            // Each node's newest incarnation's metrics.
-            let mut metrics: BTreeMap<String, (u64, NodeMetrics)> = BTreeMap::new();
-            for (id, state) in gossip.node_states() {
+            newest_per_node(&gossip, |state| {
                 let read = |key| state.get(key).and_then(|v| v.parse().ok());
-                let (Some(agents), Some(rss_bytes)) = (read(AGENTS_KEY), read(RSS_KEY)) else {
-                    continue;
-                };
-                let node = NodeMetrics {
-                    agents,
-                    rss_bytes,
+                Some(NodeMetrics {
+                    agents: read(AGENTS_KEY)?,
+                    rss_bytes: read(RSS_KEY)?,
                     largest_backlog: read(BACKLOG_KEY).unwrap_or(0),
                     cpu_percent: read(CPU_KEY).unwrap_or(0),
-                };
-                let entry = metrics
-                    .entry(id.node_id.to_string())
-                    .or_insert((id.generation_id, node));
-                if id.generation_id >= entry.0 {
-                    *entry = (id.generation_id, node);
-                }
-            }
-            metrics.into_iter().map(|(k, (_, m))| (k, m)).collect()
+                })
+            })
         };
         self.reassess(ctx);
     }
