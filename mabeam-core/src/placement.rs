@@ -13,6 +13,10 @@
 //! - replica sets are distinct nodes by construction (the top `k` scores), where a ring has to
 //!   skip virtual nodes of nodes already chosen.
 //!
+//! Besides the hash, an agent type can choose its activation node by load, capability tags,
+//! affinity / anti-affinity or round-robin ([`choose`], [`Strategy`]); its directory entry
+//! still lives on its hash owner.
+//!
 //! The cost is `O(nodes)` hashes per lookup (tens of nanoseconds per node), which callers cache
 //! per membership change where it matters. The hash (XXH3) is a specified algorithm, so nodes
 //! running different builds agree.
@@ -30,6 +34,8 @@
 
 mod key;
 mod rendezvous;
+mod strategy;
 
 pub use key::PlacementKey;
 pub use rendezvous::Placement;
+pub use strategy::{choose, Candidate, PlacementSpec, RoundRobin, Strategy};
