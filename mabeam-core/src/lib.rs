@@ -14,6 +14,7 @@
 //! - [`discovery`]: the authenticated multicast beacon nodes announce themselves with.
 //! - [`health`]: cluster health from membership, gossiped metrics and flap history.
 //! - [`membership`]: the membership view every node keeps (statuses, generations, events).
+//! - [`names`]: cluster-wide names, with the conflict policy every node applies alike.
 //! - [`placement`]: which node owns an agent, computed alike on every node (rendezvous hashing).
 //! - [`supervision`]: the OTP restart rules (strategies, restart types, intensity, backoff).
 //!
@@ -39,6 +40,7 @@ pub mod discovery;
 pub mod health;
 mod lane;
 pub mod membership;
+pub mod names;
 pub mod placement;
 mod signal;
 mod snapshot;
