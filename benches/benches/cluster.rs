@@ -18,91 +18,15 @@
 //!
 //! `cargo bench -p mabeam-benches --bench cluster` (about 30 s).
 
-use std::net::{SocketAddr, TcpListener, UdpSocket};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use mabeam_benches::node_procs::{run_node, spawn_cluster, Proc, GOSSIP_MS};
 use mabeam_cluster::admin::fetch_membership;
-use mabeam_cluster::{MemberStatus, Node};
+use mabeam_cluster::MemberStatus;
 
 const NODES: usize = 5;
 const ROUNDS: usize = 5;
-const GOSSIP_MS: u64 = 100;
-
-fn run_node(args: &[String]) {
-    let name = args[0].clone();
-    let gossip: SocketAddr = args[1].parse().expect("gossip address");
-    let seed = args[2].clone();
-    let admin: SocketAddr = args[3].parse().expect("admin address");
-    let listen: SocketAddr = args[4].parse().expect("listen address");
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async move {
-        let _node = Node::builder()
-            .name(name)
-            .gossip_addr(gossip)
-            .seed(seed)
-            .admin_addr(admin)
-            .listen_addr(listen)
-            .gossip_interval(Duration::from_millis(GOSSIP_MS))
-            .start()
-            .await
-            .expect("node starts");
-        std::future::pending::<()>().await;
-    });
-}
-
-struct Proc {
-    child: Child,
-    admin: SocketAddr,
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn spawn_cluster() -> Vec<Proc> {
-    let exe = std::env::current_exe().expect("own path");
-    let mut seed = None;
-    (0..NODES)
-        .map(|i| {
-            let gossip = UdpSocket::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap();
-            let admin = TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap();
-            let listen = TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap();
-            let seed = *seed.get_or_insert(gossip);
-            let child = Command::new(&exe)
-                .args([
-                    "--node",
-                    &format!("n{i}"),
-                    &gossip.to_string(),
-                    &seed.to_string(),
-                ])
-                .arg(admin.to_string())
-                .arg(listen.to_string())
-                .env("RUST_LOG", "error")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("spawn node");
-            Proc { child, admin }
-        })
-        .collect()
-}
 
 /// Polls the views of `nodes` every 10 ms until `done` holds for all; the elapsed time.
 async fn until(
@@ -157,7 +81,7 @@ fn main() {
     for round in 1..=ROUNDS {
         rt.block_on(async {
             let start = Instant::now();
-            let mut procs = spawn_cluster();
+            let mut procs = spawn_cluster(NODES);
             let all: Vec<&Proc> = procs.iter().collect();
             until(&all, |v| {
                 v.members

@@ -12,91 +12,15 @@
 //! `SOAK_SECS=60 cargo bench ...` for a short run).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::{SocketAddr, TcpListener, UdpSocket};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use mabeam_benches::node_procs::{run_node, spawn_cluster, GOSSIP_MS};
 use mabeam_cluster::admin::fetch_membership;
-use mabeam_cluster::{MemberStatus, Node};
+use mabeam_cluster::MemberStatus;
 
 const NODES: usize = 5;
-const GOSSIP_MS: u64 = 100;
-
-fn run_node(args: &[String]) {
-    let gossip: SocketAddr = args[1].parse().expect("gossip address");
-    let admin: SocketAddr = args[3].parse().expect("admin address");
-    let listen: SocketAddr = args[4].parse().expect("listen address");
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async move {
-        let _node = Node::builder()
-            .name(args[0].clone())
-            .gossip_addr(gossip)
-            .seed(args[2].clone())
-            .admin_addr(admin)
-            .listen_addr(listen)
-            .gossip_interval(Duration::from_millis(GOSSIP_MS))
-            .start()
-            .await
-            .expect("node starts");
-        std::future::pending::<()>().await;
-    });
-}
-
-struct Proc {
-    child: Child,
-    admin: SocketAddr,
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_udp() -> SocketAddr {
-    UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
-
-fn free_tcp() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
-
-fn spawn_cluster() -> Vec<Proc> {
-    let exe = std::env::current_exe().expect("own path");
-    let seed = free_udp();
-    (0..NODES)
-        .map(|i| {
-            let gossip = if i == 0 { seed } else { free_udp() };
-            let admin = free_tcp();
-            let child = Command::new(&exe)
-                .arg("--node")
-                .arg(format!("n{i}"))
-                .arg(gossip.to_string())
-                .arg(seed.to_string())
-                .arg(admin.to_string())
-                .arg(free_tcp().to_string())
-                .env("RUST_LOG", "error")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("spawn node");
-            Proc { child, admin }
-        })
-        .collect()
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -114,7 +38,7 @@ fn main() {
     );
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
-        let procs = spawn_cluster();
+        let procs = spawn_cluster(NODES);
         let start = Instant::now();
         // Converge first (no load yet).
         let mut generations: BTreeMap<String, u64> = BTreeMap::new();

@@ -12,6 +12,8 @@
 //! Measurements run inside a tokio worker thread of a 2-worker multi-thread runtime
 //! ([`runtime`], [`in_worker`]), never on `block_on`'s own thread.
 
+pub mod node_procs;
+
 use std::future::Future;
 use std::time::Duration;
 
