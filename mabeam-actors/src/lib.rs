@@ -54,6 +54,7 @@ mod agent_ref;
 pub mod bus;
 pub mod prelude;
 pub mod registry;
+pub mod remote;
 pub mod supervisor;
 mod system;
 
@@ -68,6 +69,7 @@ pub use mabeam_core::{
     TopicError, TopicPattern,
 };
 pub use registry::{LookupError, RegisterError, Registry};
+pub use remote::{RemoteAgent, ServeError};
 pub use supervisor::{
     Backoff, ChildInfo, ChildKind, ChildSpec, Intensity, Restart, RestartInfo, SpecError, Strategy,
     SupervisorError, SupervisorRef, SupervisorSpec,
@@ -82,11 +84,13 @@ pub use mabeam_macros::{
 #[doc(hidden)]
 pub mod __private {
     pub use crate::agent::HandlerOutput;
+    pub use crate::remote::{encode_result, RemoteAgent, ServeError};
     pub use crate::{
         Agent, AgentError, AgentRef, Call, Ctx, IntoAction, Lane, Mounts, Reading, Reply,
         RestartInfo, Sensor, Signal, SignalPayload, Skill, SkillCtx, Snapshot, SnapshotError,
         Topic, TopicPattern,
     };
+    pub use futures::future::BoxFuture;
     pub use serde;
     pub use std::sync::LazyLock;
     pub use std::time::Duration;
