@@ -32,6 +32,7 @@ pub mod config;
 pub mod connections;
 pub mod discovery;
 pub mod fault;
+pub mod gateway;
 pub mod gossip;
 pub mod health;
 mod membership;

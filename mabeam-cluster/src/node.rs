@@ -13,7 +13,12 @@ use std::time::Duration;
 use mabeam_actors::AgentSystem;
 use tokio::task::JoinHandle;
 
+use std::sync::Arc;
+
+use mabeam_actors::RemoteAgent;
+
 use crate::connections::ConnectionsReader;
+use crate::gateway::{ClusterRef, GatewayMsg, NodeLink};
 use crate::gossip::Gossip;
 use crate::health::HealthReader;
 use crate::membership::{LEAVING, LEAVING_SEEN_KEY, STATUS_KEY};
@@ -35,6 +40,8 @@ pub struct Node {
     connections: ConnectionsReader,
     transport: Option<ractor::ActorRef<ractor_cluster::NodeServerMessage>>,
     admin: Option<(SocketAddr, JoinHandle<()>)>,
+    link: Arc<NodeLink>,
+    gateway: ractor::ActorRef<GatewayMsg>,
 }
 
 impl Node {
@@ -80,6 +87,13 @@ impl Node {
         &self.health
     }
 
+    /// A location-transparent handle on agent `id` of type `A` (registered on every node with
+    /// [`NodeBuilder::agent_type`]): calls reach it on whichever node owns it, activating it
+    /// there if needed.
+    pub fn agent<A: RemoteAgent>(&self, id: impl Into<String>) -> ClusterRef<A> {
+        ClusterRef::new(id.into(), self.link.clone())
+    }
+
     /// The peers it has an authenticated transport session with.
     pub fn connections(&self) -> &ConnectionsReader {
         &self.connections
@@ -99,6 +113,7 @@ impl Node {
         if let Some((_, task)) = self.admin {
             task.abort();
         }
+        self.gateway.stop(None);
         if let Some(server) = self.transport {
             let _ = server
                 .stop_and_wait(None, Some(Duration::from_secs(5)))

@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
@@ -7,7 +7,7 @@ use futures::Stream;
 use mabeam_actors::agent;
 use mabeam_core::membership::MemberStatus;
 use ractor::ActorRef;
-use ractor_cluster::{ClientConnectErr, NodeServerMessage, NodeSessionMessage};
+use ractor_cluster::{ClientConnectErr, NodeId, NodeServerMessage, NodeSessionMessage};
 
 use crate::gossip::{newest_per_node, Gossip};
 use crate::tls::TlsConfig;
@@ -26,7 +26,8 @@ const DIAL_TIMEOUT: Duration = Duration::from_secs(5);
 /// The peers this node has an authenticated session with.
 #[derive(Debug, Clone, Default)]
 pub struct ConnectionsReader {
-    peers: Arc<RwLock<BTreeSet<String>>>,
+    /// Peer name → the ractor_cluster node id of its session.
+    peers: Arc<RwLock<BTreeMap<String, NodeId>>>,
 }
 
 impl ConnectionsReader {
@@ -35,12 +36,22 @@ impl ConnectionsReader {
         self.peers
             .read()
             .unwrap_or_else(PoisonError::into_inner)
-            .iter()
+            .keys()
             .cloned()
             .collect()
     }
 
-    fn set(&self, peers: BTreeSet<String>) {
+    /// The ractor_cluster node id of the session with `peer` (actors of that node carry it
+    /// in their `ActorId`).
+    pub(crate) fn node_id(&self, peer: &str) -> Option<NodeId> {
+        self.peers
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(peer)
+            .copied()
+    }
+
+    fn set(&self, peers: BTreeMap<String, NodeId>) {
         *self.peers.write().unwrap_or_else(PoisonError::into_inner) = peers;
     }
 }
@@ -115,7 +126,7 @@ impl Connections {
     }
 
     /// Authenticated sessions by peer node name.
-    async fn sessions(&self) -> BTreeMap<String, ActorRef<NodeSessionMessage>> {
+    async fn sessions(&self) -> BTreeMap<String, (NodeId, ActorRef<NodeSessionMessage>)> {
         let Ok(sessions) = ractor::call_t!(self.server, NodeServerMessage::GetSessions, 1_000)
         else {
             return BTreeMap::new();
@@ -126,7 +137,7 @@ impl Connections {
                 let name = s.peer_name.as_ref()?.name.clone();
                 // ractor_cluster names a node `name@host`.
                 let node = name.split('@').next().unwrap_or(&name).to_owned();
-                Some((node, s.actor))
+                Some((node, (s.node_id, s.actor)))
             })
             .collect()
     }
@@ -185,7 +196,7 @@ impl Connections {
                     }
                 }
                 MemberStatus::Down | MemberStatus::Removed => {
-                    if let Some(session) = session {
+                    if let Some((_, session)) = session {
                         tracing::info!(peer = %member.node, status = ?member.status, "closing the session of a peer that is gone");
                         session.stop(Some("peer declared down by membership".into()));
                     }
@@ -195,7 +206,8 @@ impl Connections {
                 MemberStatus::Leaving | MemberStatus::Unreachable => {}
             }
         }
-        self.shared.set(sessions.into_keys().collect());
+        self.shared
+            .set(sessions.into_iter().map(|(n, (id, _))| (n, id)).collect());
     }
 
     fn ticks(&self) -> impl Stream<Item = ()> + Send + 'static {

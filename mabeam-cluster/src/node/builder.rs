@@ -1,7 +1,9 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use mabeam_actors::AgentSystem;
+use std::sync::Arc;
+
+use mabeam_actors::{AgentSystem, RemoteAgent};
 use ractor::Actor;
 use ractor_cluster::node::NodeConnectionMode;
 use ractor_cluster::{IncomingEncryptionMode, NodeServer};
@@ -10,6 +12,7 @@ use super::{Node, NodeError};
 use crate::connections::{Connections, ConnectionsReader, LISTEN_KEY};
 use crate::discovery::{self, Discovery};
 use crate::fault::LinkFilter;
+use crate::gateway::{AgentTypes, Gateway, GatewayArgs, NodeLink};
 use crate::gossip::{Gossip, GossipSettings, RttTable};
 use crate::health::{Health, HealthReader, Thresholds};
 use crate::membership::{JOINING, STATUS_KEY, TAGS_KEY};
@@ -51,6 +54,7 @@ pub struct NodeBuilder {
     down_after: Option<Duration>,
     tags: Vec<String>,
     tls: Option<TlsConfig>,
+    agent_types: AgentTypes,
 }
 
 impl NodeBuilder {
@@ -70,6 +74,7 @@ impl NodeBuilder {
             cookie: "mabeam".to_owned(),
             down_after: None,
             tags: Vec::new(),
+            agent_types: AgentTypes::default(),
             tls: None,
         }
     }
@@ -129,6 +134,18 @@ impl NodeBuilder {
     /// declared down at once: its process is gone.
     pub fn down_after(mut self, after: Duration) -> Self {
         self.down_after = Some(after);
+        self
+    }
+
+    /// Registers agent type `A`, hosted by this node: a call through the cluster to an `A`
+    /// this node owns and that is not running activates it with `factory` (virtual
+    /// activation). Register the same types on every node.
+    pub fn agent_type<A, F>(mut self, factory: F) -> Self
+    where
+        A: RemoteAgent,
+        F: Fn() -> A + Send + Sync + 'static,
+    {
+        self.agent_types.register::<A, F>(factory);
         self
     }
 
@@ -341,7 +358,27 @@ impl NodeBuilder {
         if let (Some(listen), Some(tls)) = (self.listen_addr, &self.tls) {
             tracing::info!(%listen, server_name = tls.server_name(), "transport: mutual TLS");
         }
+        let link = Arc::new(NodeLink {
+            node: self.name.clone(),
+            system: system.clone(),
+            membership: membership.clone(),
+            connections: connections.clone(),
+            types: self.agent_types.clone(),
+        });
+        let (gateway, _) = Actor::spawn(
+            None,
+            Gateway,
+            GatewayArgs {
+                node: self.name.clone(),
+                system: system.clone(),
+                types: self.agent_types,
+            },
+        )
+        .await
+        .map_err(|err| NodeError::Gateway(err.to_string()))?;
         Ok(Node {
+            link,
+            gateway,
             name: self.name,
             gossip_addr: self.gossip_addr,
             gossip_interval: self.gossip_interval,

@@ -56,6 +56,9 @@ pub enum NodeError {
     /// [`DiscoveryError`](crate::discovery::DiscoveryError)).
     #[error("discovery: {0}")]
     Discovery(#[from] crate::discovery::DiscoveryError),
+    /// The gateway actor failed to start.
+    #[error("the gateway failed to start: {0}")]
+    Gateway(String),
     /// The membership agent failed to start.
     #[error("the membership agent failed to start: {0}")]
     Membership(#[from] mabeam_actors::SupervisorError),

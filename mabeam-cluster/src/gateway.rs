@@ -1,0 +1,27 @@
+//! The gateway: one actor per node through which agents are reached from other nodes.
+//!
+//! Agents are never exposed to ractor_cluster one by one: each node runs one gateway actor in
+//! the ractor `pg` group [`GATEWAY_GROUP`], which ractor_cluster shares with every connected
+//! node. A remote call is an envelope — agent type, agent id, timeout, and the request in the
+//! agent's wire form (`#[agent(remote)]`), encoded with mabeam's versioned msgpack codec —
+//! sent as one RPC to the owner's gateway. The gateway runs it on the agent (activating the
+//! agent if it is not running: virtual activation) in a task of its own, so a slow or
+//! panicking action never blocks or takes down the gateway, and sends back the encoded result
+//! or a typed [`RemoteError`].
+//!
+//! Callers use a [`ClusterRef`] (from [`Node::agent`](crate::Node::agent)): the same request
+//! structs as a local `AgentRef`, the owner found by placement, the local path (no encoding)
+//! when the owner is this node.
+
+mod actor;
+mod agent_types;
+mod cluster_ref;
+mod error;
+mod messages;
+
+pub(crate) use actor::{Gateway, GatewayArgs};
+pub(crate) use agent_types::AgentTypes;
+pub use cluster_ref::ClusterRef;
+pub(crate) use cluster_ref::NodeLink;
+pub use error::RemoteError;
+pub use messages::{GatewayMsg, GATEWAY_GROUP};

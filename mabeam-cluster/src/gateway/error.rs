@@ -1,0 +1,111 @@
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// Why a call through the cluster failed. Each kind is its own variant, the same whether the
+/// agent is local or remote, so callers can match on it.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum RemoteError {
+    /// The owner node has no agent type of that name registered (a node of another build, or
+    /// a type missing from `NodeBuilder::agent_type`).
+    #[error("node `{node}` has no agent type `{agent_type}`")]
+    UnknownAgentType {
+        /// The owner node.
+        node: String,
+        /// The type asked for.
+        agent_type: String,
+    },
+    /// The agent failed (crashed, panicked, stopped) before replying.
+    #[error("agent `{agent}` failed before replying")]
+    AgentFailed {
+        /// The agent.
+        agent: String,
+    },
+    /// The agent is not running and could not be activated.
+    #[error("agent `{agent}` is not running: {reason}")]
+    NotRunning {
+        /// The agent.
+        agent: String,
+        /// Why.
+        reason: String,
+    },
+    /// No reply within the timeout. The action may still run.
+    #[error("call to agent `{agent}` timed out after {after_ms} ms")]
+    Timeout {
+        /// The agent.
+        agent: String,
+        /// The timeout.
+        after_ms: u64,
+    },
+    /// The owner node cannot be reached: no transport session with it, or it went away
+    /// during the call (for example while a partition cuts it off).
+    #[error("node `{node}` is unreachable: {reason}")]
+    NodeUnreachable {
+        /// The node.
+        node: String,
+        /// Why.
+        reason: String,
+    },
+    /// A request, result or envelope could not be decoded (mismatched versions or types).
+    #[error("cannot decode {what}: {reason}")]
+    Decode {
+        /// What could not be decoded.
+        what: String,
+        /// Why.
+        reason: String,
+    },
+    /// A request or result could not be encoded.
+    #[error("cannot encode {what}: {reason}")]
+    Encode {
+        /// What could not be encoded.
+        what: String,
+        /// Why.
+        reason: String,
+    },
+    /// The cluster has no node to place the agent on.
+    #[error("no node can host agent `{agent}`")]
+    NoOwner {
+        /// The agent.
+        agent: String,
+    },
+}
+
+impl RemoteError {
+    pub(crate) fn from_call(agent: &str, err: mabeam_actors::CallError) -> Self {
+        use mabeam_actors::CallError;
+        match err {
+            CallError::Timeout { after, .. } => Self::Timeout {
+                agent: agent.to_owned(),
+                after_ms: after.as_millis() as u64,
+            },
+            CallError::NotRunning { .. } => Self::NotRunning {
+                agent: agent.to_owned(),
+                reason: "not running".to_owned(),
+            },
+            CallError::NoReply { .. } => Self::AgentFailed {
+                agent: agent.to_owned(),
+            },
+            other => Self::AgentFailed {
+                agent: format!("{agent}: {other}"),
+            },
+        }
+    }
+
+    pub(crate) fn from_serve(agent: &str, err: mabeam_actors::ServeError) -> Self {
+        use mabeam_actors::ServeError;
+        match err {
+            ServeError::Call(call) => Self::from_call(agent, call),
+            ServeError::Decode(reason) => Self::Decode {
+                what: format!("the request to `{agent}`"),
+                reason: reason.to_string(),
+            },
+            ServeError::Encode(reason) => Self::Encode {
+                what: format!("the result of `{agent}`"),
+                reason: reason.to_string(),
+            },
+            other => Self::AgentFailed {
+                agent: format!("{agent}: {other}"),
+            },
+        }
+    }
+}
