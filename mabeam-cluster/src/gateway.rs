@@ -13,6 +13,7 @@
 //! structs as a local `AgentRef`, the owner found by placement, the local path (no encoding)
 //! when the owner is this node.
 
+mod activations;
 mod actor;
 mod agent_types;
 mod cluster_ref;

@@ -41,6 +41,7 @@ pub struct Node {
     transport: Option<ractor::ActorRef<ractor_cluster::NodeServerMessage>>,
     admin: Option<(SocketAddr, JoinHandle<()>)>,
     link: Arc<NodeLink>,
+    passivation: JoinHandle<()>,
     gateway: ractor::ActorRef<GatewayMsg>,
 }
 
@@ -94,6 +95,16 @@ impl Node {
         ClusterRef::new(id.into(), self.link.clone())
     }
 
+    /// How many agents are active on this node through the cluster (activated by calls).
+    pub fn active_agents(&self) -> usize {
+        self.link.types.activations.live_count()
+    }
+
+    /// How many agents this node has passivated (their snapshots wait for the next call).
+    pub fn passivated_agents(&self) -> usize {
+        self.link.types.activations.passivated_count()
+    }
+
     /// The peers it has an authenticated transport session with.
     pub fn connections(&self) -> &ConnectionsReader {
         &self.connections
@@ -114,6 +125,7 @@ impl Node {
             task.abort();
         }
         self.gateway.stop(None);
+        self.passivation.abort();
         if let Some(server) = self.transport {
             let _ = server
                 .stop_and_wait(None, Some(Duration::from_secs(5)))

@@ -1,21 +1,25 @@
 use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
 use mabeam_actors::remote::serve_encoded;
-use mabeam_actors::{Agent, AgentRef, AgentSystem, RemoteAgent};
+use mabeam_actors::{Agent, AgentRef, AgentSystem, ChildSpec, RemoteAgent};
 
+use super::activations::{Activations, Passivate};
 use super::RemoteError;
 
 /// Makes a fresh `A` (virtual activation).
 type Factory<A> = Arc<dyn Fn() -> A + Send + Sync>;
 
-/// Serves an encoded request on agent `id` of one type, activating it first if needed.
+/// Serves an encoded request on agent `id` of one type.
 type Dispatch = Arc<
     dyn Fn(
+            AgentTypes,
+            String,
             AgentSystem,
             String,
             Vec<u8>,
@@ -31,16 +35,35 @@ struct Registered {
     factory: Arc<dyn Any + Send + Sync>,
 }
 
-/// The agent types a node can host and activate on demand, by `Agent::agent_type`.
+/// The agent types a node can host and activate on demand (by `Agent::agent_type`), and the
+/// agents it activated or passivated. Cheap to clone.
 #[derive(Clone, Default)]
 pub(crate) struct AgentTypes {
     types: HashMap<&'static str, Arc<Registered>>,
+    pub(crate) activations: Activations,
 }
 
 impl fmt::Debug for AgentTypes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_set().entries(self.types.keys()).finish()
+        f.debug_struct("AgentTypes")
+            .field("types", &self.types.keys().collect::<Vec<_>>())
+            .field("activations", &self.activations)
+            .finish()
     }
+}
+
+/// Snapshot (if the type supports it) and stop.
+fn passivator<A: Agent>() -> Passivate {
+    Arc::new(|system: AgentSystem, id: String| {
+        Box::pin(async move {
+            let agent = system.registry().lookup::<A>(&id).ok()?;
+            let snapshot = agent.snapshot().await.ok();
+            if let Err(err) = system.stop_agent(&id).await {
+                tracing::warn!(agent = %id, %err, "could not stop an idle agent");
+            }
+            snapshot
+        })
+    })
 }
 
 impl AgentTypes {
@@ -51,14 +74,16 @@ impl AgentTypes {
         F: Fn() -> A + Send + Sync + 'static,
     {
         let factory: Factory<A> = Arc::new(factory);
-        let make = factory.clone();
-        let dispatch: Dispatch = Arc::new(move |system, id, request, timeout| {
-            let make = make.clone();
+        let dispatch: Dispatch = Arc::new(|types, node, system, id, request, timeout| {
             Box::pin(async move {
-                let agent = activate_with(&system, &id, &make).await?;
-                serve_encoded(agent, &request, timeout)
+                let id = &id;
+                types
+                    .with_agent::<A, _, _>(&node, &system, id, |agent| async move {
+                        serve_encoded(agent, &request, timeout)
+                            .await
+                            .map_err(|err| RemoteError::from_serve(id, err))
+                    })
                     .await
-                    .map_err(|err| RemoteError::from_serve(&id, err))
             })
         });
         self.types.insert(
@@ -70,27 +95,44 @@ impl AgentTypes {
         );
     }
 
-    /// The live `A` named `id`, activated if it is not running.
-    pub(crate) async fn activate<A: Agent>(
-        &self,
-        node: &str,
-        system: &AgentSystem,
-        id: &str,
-    ) -> Result<AgentRef<A>, RemoteError> {
-        if let Ok(agent) = system.registry().lookup::<A>(id) {
-            return Ok(agent);
-        }
+    fn factory<A: Agent>(&self, node: &str) -> Result<Factory<A>, RemoteError> {
         let unknown = || RemoteError::UnknownAgentType {
             node: node.to_owned(),
             agent_type: A::agent_type().to_owned(),
         };
         let registered = self.types.get(A::agent_type()).ok_or_else(unknown)?;
-        let factory = registered
+        registered
             .factory
             .clone()
             .downcast::<Factory<A>>()
-            .map_err(|_| unknown())?;
-        activate_with(system, id, &factory).await
+            .map(|f| (*f).clone())
+            .map_err(|_| unknown())
+    }
+
+    /// Runs `work` on the live `A` named `id` — activated if it is not running, from its
+    /// snapshot if it was passivated — while holding it active (no passivation meanwhile).
+    pub(crate) async fn with_agent<A, T, Fut>(
+        &self,
+        node: &str,
+        system: &AgentSystem,
+        id: &str,
+        work: impl FnOnce(AgentRef<A>) -> Fut,
+    ) -> Result<T, RemoteError>
+    where
+        A: Agent,
+        Fut: Future<Output = Result<T, RemoteError>>,
+    {
+        let factory = self.factory::<A>(node)?;
+        let activation = self.activations.entry(id, passivator::<A>);
+        let _active = activation.gate.read().await;
+        activation.touch();
+        let agent = {
+            let _one = activation.activating.lock().await;
+            self.activate(system, id, &factory).await?
+        };
+        let result = work(agent).await;
+        activation.touch();
+        result
     }
 
     /// Serves an encoded request of type `agent_type` on agent `id`.
@@ -110,32 +152,36 @@ impl AgentTypes {
                     node: node.to_owned(),
                     agent_type: agent_type.to_owned(),
                 })?;
-        (registered.dispatch)(system, id, request, timeout).await
+        (registered.dispatch)(self.clone(), node.to_owned(), system, id, request, timeout).await
     }
-}
 
-/// Looks `id` up, or starts it with `factory`; a concurrent activation of the same id wins
-/// and is used.
-async fn activate_with<A: Agent>(
-    system: &AgentSystem,
-    id: &str,
-    factory: &Factory<A>,
-) -> Result<AgentRef<A>, RemoteError> {
-    if let Ok(agent) = system.registry().lookup::<A>(id) {
-        return Ok(agent);
-    }
-    let make = factory.clone();
-    match system.spawn(id, move || make()).await {
-        Ok(agent) => {
-            tracing::debug!(agent = id, agent_type = A::agent_type(), "activated");
-            Ok(agent)
+    /// Looks `id` up, or starts it with `factory` (restoring its snapshot if it has one).
+    async fn activate<A: Agent>(
+        &self,
+        system: &AgentSystem,
+        id: &str,
+        factory: &Factory<A>,
+    ) -> Result<AgentRef<A>, RemoteError> {
+        if let Ok(agent) = system.registry().lookup::<A>(id) {
+            return Ok(agent);
         }
-        Err(err) => system
-            .registry()
-            .lookup::<A>(id)
-            .map_err(|_| RemoteError::NotRunning {
-                agent: id.to_owned(),
-                reason: format!("activation failed: {err}"),
-            }),
+        let make = factory.clone();
+        let spec = match self.activations.take_snapshot(id) {
+            Some(snapshot) => ChildSpec::agent_from_snapshot(id, move || make(), snapshot),
+            None => ChildSpec::agent(id, move || make()),
+        };
+        match system.spawn_agent::<A>(spec).await {
+            Ok(agent) => {
+                tracing::debug!(agent = id, agent_type = A::agent_type(), "activated");
+                Ok(agent)
+            }
+            Err(err) => system
+                .registry()
+                .lookup::<A>(id)
+                .map_err(|_| RemoteError::NotRunning {
+                    agent: id.to_owned(),
+                    reason: format!("activation failed: {err}"),
+                }),
+        }
     }
 }

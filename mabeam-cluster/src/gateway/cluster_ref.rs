@@ -120,15 +120,16 @@ impl<A: RemoteAgent> ClusterRef<A> {
         T: Send + 'static,
     {
         let link = &self.link;
-        let agent = link
-            .types
-            .activate::<A>(&link.node, &link.system, &self.id)
-            .await?;
-        agent
-            .request(request)
-            .timeout(self.timeout)
+        let (id, timeout) = (&self.id, self.timeout);
+        link.types
+            .with_agent::<A, T, _>(&link.node, &link.system, id, |agent| async move {
+                agent
+                    .request(request)
+                    .timeout(timeout)
+                    .await
+                    .map_err(|err| RemoteError::from_call(id, err))
+            })
             .await
-            .map_err(|err| RemoteError::from_call(&self.id, err))
     }
 
     async fn remote<T, R>(&self, owner: &str, request: R) -> Result<T, RemoteError>

@@ -55,6 +55,7 @@ pub struct NodeBuilder {
     tags: Vec<String>,
     tls: Option<TlsConfig>,
     agent_types: AgentTypes,
+    idle_timeout: Duration,
 }
 
 impl NodeBuilder {
@@ -75,6 +76,7 @@ impl NodeBuilder {
             down_after: None,
             tags: Vec::new(),
             agent_types: AgentTypes::default(),
+            idle_timeout: Duration::from_secs(15 * 60),
             tls: None,
         }
     }
@@ -146,6 +148,14 @@ impl NodeBuilder {
         F: Fn() -> A + Send + Sync + 'static,
     {
         self.agent_types.register::<A, F>(factory);
+        self
+    }
+
+    /// How long an agent activated through the cluster may stay idle before it is
+    /// passivated: snapshotted (if its type supports snapshots), stopped, and reactivated with
+    /// its state on the next call (default 15 minutes, as Orleans' collection age).
+    pub fn idle_timeout(mut self, idle: Duration) -> Self {
+        self.idle_timeout = idle;
         self
     }
 
@@ -365,6 +375,20 @@ impl NodeBuilder {
             connections: connections.clone(),
             types: self.agent_types.clone(),
         });
+        let passivation = {
+            let (activations, system, idle) = (
+                self.agent_types.activations.clone(),
+                system.clone(),
+                self.idle_timeout,
+            );
+            let every = (idle / 4).max(Duration::from_millis(50));
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(every).await;
+                    activations.sweep(&system, idle).await;
+                }
+            })
+        };
         let (gateway, _) = Actor::spawn(
             None,
             Gateway,
@@ -377,6 +401,7 @@ impl NodeBuilder {
         .await
         .map_err(|err| NodeError::Gateway(err.to_string()))?;
         Ok(Node {
+            passivation,
             link,
             gateway,
             name: self.name,
