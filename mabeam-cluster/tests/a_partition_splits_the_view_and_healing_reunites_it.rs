@@ -17,9 +17,7 @@ fn sees(view: &MembershipReport, up: &[&str], down: &[&str]) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_side_sees_what_it_can_reach_and_healing_converges() {
-    let cluster = Cluster::start(5).await;
-    let names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
-    cluster.wait_until("5 up", |v| all_up(v, &names)).await;
+    let (cluster, names) = Cluster::start_converged(5).await;
 
     cluster.partition(&[&[0, 1, 2], &[3, 4]]).await;
     cluster

@@ -12,9 +12,7 @@ use support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_node_is_marked_down_by_the_others() {
-    let mut cluster = Cluster::start(3).await;
-    let names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
-    cluster.wait_until("3 up", |v| all_up(v, &names)).await;
+    let (mut cluster, _) = Cluster::start_converged(3).await;
 
     cluster.kill(2).await;
     cluster
@@ -26,9 +24,7 @@ async fn a_killed_node_is_marked_down_by_the_others() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_frozen_node_goes_down_and_rejoins_as_a_new_generation_when_thawed() {
-    let cluster = Cluster::start(3).await;
-    let names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
-    cluster.wait_until("3 up", |v| all_up(v, &names)).await;
+    let (cluster, names) = Cluster::start_converged(3).await;
     let before = cluster.views(&[0]).await[0]
         .1
         .as_ref()
@@ -53,9 +49,7 @@ async fn a_frozen_node_goes_down_and_rejoins_as_a_new_generation_when_thawed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_graceful_leave_ends_removed_never_down() {
-    let mut cluster = Cluster::start(3).await;
-    let names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
-    cluster.wait_until("3 up", |v| all_up(v, &names)).await;
+    let (mut cluster, _) = Cluster::start_converged(3).await;
 
     cluster.terminate(1).await;
     cluster
@@ -67,9 +61,7 @@ async fn a_graceful_leave_ends_removed_never_down() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restarted_node_rejoins_with_a_new_generation() {
-    let mut cluster = Cluster::start(3).await;
-    let names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
-    cluster.wait_until("3 up", |v| all_up(v, &names)).await;
+    let (mut cluster, _) = Cluster::start_converged(3).await;
     let before = cluster.views(&[0]).await[0]
         .1
         .as_ref()

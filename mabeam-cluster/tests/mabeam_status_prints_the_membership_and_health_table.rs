@@ -8,9 +8,7 @@ use support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_prints_a_row_per_member_and_the_health() {
-    let cluster = Cluster::start(3).await;
-    let names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
-    cluster.wait_until("3 up", |v| all_up(v, &names)).await;
+    let (cluster, _) = Cluster::start_converged(3).await;
     // Wait for a full health report (every node's metrics and round trips) before printing.
     let admin = cluster.nodes[0].admin;
     let deadline = tokio::time::Instant::now() + PATIENCE;

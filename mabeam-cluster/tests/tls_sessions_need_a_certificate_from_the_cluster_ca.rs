@@ -7,7 +7,6 @@
 #[path = "support/cluster.rs"]
 mod support;
 
-use mabeam_cluster::admin::MembershipReport;
 use mabeam_cluster::MemberStatus;
 use support::*;
 
@@ -27,19 +26,6 @@ fn tls(cert: &str, ca: &str) -> Vec<String> {
 fn add(cluster: &mut Cluster, name: &str, flags: &[String]) -> usize {
     let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     cluster.add_with(name, None, &flags)
-}
-
-/// Whether `view`'s node has sessions with exactly `peers` (other than itself).
-fn connected_to(view: &MembershipReport, peers: &[&str]) -> bool {
-    let mut connected = view.connected.clone();
-    connected.sort();
-    let mut expected: Vec<String> = peers
-        .iter()
-        .filter(|p| **p != view.node)
-        .map(|p| p.to_string())
-        .collect();
-    expected.sort();
-    connected == expected
 }
 
 /// Whether `log` has a line with all of `parts` (field values may be wrapped in colour codes,

@@ -5,20 +5,7 @@
 #[path = "support/cluster.rs"]
 mod support;
 
-use mabeam_cluster::admin::MembershipReport;
 use support::*;
-
-fn connected_to(view: &MembershipReport, peers: &[&str]) -> bool {
-    let mut connected = view.connected.clone();
-    connected.sort();
-    let mut expected: Vec<String> = peers
-        .iter()
-        .filter(|p| **p != view.node)
-        .map(|p| p.to_string())
-        .collect();
-    expected.sort();
-    connected == expected
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_live_member_gets_a_session_and_a_wrong_cookie_gets_none() {

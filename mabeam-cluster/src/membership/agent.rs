@@ -51,6 +51,8 @@ pub struct Membership {
     alone_after: Duration,
     published_downed: String,
     published_leaving: String,
+    /// This node has announced `up` (it starts `joining`; a rejoin keeps the announcement).
+    announced_up: bool,
 }
 
 /// A cheap, lock-protected copy of the membership view for readers outside the agent (the admin
@@ -115,6 +117,7 @@ impl Membership {
             alone_after,
             published_downed: String::new(),
             published_leaving: String::new(),
+            announced_up: false,
         }
     }
 
@@ -150,22 +153,21 @@ impl Membership {
             self.rejoin(ctx, me).await;
             return;
         }
-        let announced = self
-            .gossip
-            .chitchat()
-            .lock()
-            .await
-            .self_node_state()
-            .get(STATUS_KEY)
-            .map(str::to_owned);
-        if announced.as_deref() == Some(JOINING) {
+        if !self.announced_up {
             let others = self
                 .view
                 .members()
                 .any(|m| m.node != me.node && m.status.is_reachable());
             if others || self.started.elapsed() >= self.alone_after {
-                tracing::info!(node = %me.node, alone = !others, "joined the cluster");
-                self.gossip.set_self(STATUS_KEY, UP).await;
+                let chitchat = self.gossip.chitchat();
+                let mut chitchat = chitchat.lock().await;
+                let state = chitchat.self_node_state();
+                // Leaving before it ever joined: keep announcing the leave.
+                if state.get(STATUS_KEY) == Some(JOINING) {
+                    tracing::info!(node = %me.node, alone = !others, "joined the cluster");
+                    state.set(STATUS_KEY, UP);
+                }
+                self.announced_up = true;
             }
         }
         let downed = Incarnation::format_list(&self.view.downed());

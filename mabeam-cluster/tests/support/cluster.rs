@@ -116,6 +116,16 @@ impl Cluster {
         cluster
     }
 
+    /// Starts `n` nodes and waits until every one sees all of them up; also their names.
+    pub async fn start_converged(n: usize) -> (Self, Vec<String>) {
+        let cluster = Self::start(n).await;
+        let names: Vec<String> = cluster.nodes.iter().map(|n| n.name.clone()).collect();
+        cluster
+            .wait_until(&format!("{n} up"), |v| all_up(v, &names))
+            .await;
+        (cluster, names)
+    }
+
     /// Starts one more node, joining through the first node.
     pub fn add(&mut self, name: &str) -> usize {
         self.add_with(name, None, &[])
@@ -326,6 +336,19 @@ impl Drop for Cluster {
             }
         }
     }
+}
+
+/// Whether `view`'s node has transport sessions with exactly `peers` (other than itself).
+pub fn connected_to(view: &MembershipReport, peers: &[&str]) -> bool {
+    let mut connected = view.connected.clone();
+    connected.sort();
+    let mut expected: Vec<String> = peers
+        .iter()
+        .filter(|p| **p != view.node)
+        .map(|p| p.to_string())
+        .collect();
+    expected.sort();
+    connected == expected
 }
 
 /// The generation of `node` in `view`.
