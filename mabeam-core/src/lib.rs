@@ -46,6 +46,7 @@ mod signal;
 mod snapshot;
 pub mod supervision;
 mod topic;
+pub mod wire;
 
 pub use agent_id::AgentId;
 pub use codec::CodecError;

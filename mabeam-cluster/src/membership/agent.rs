@@ -9,6 +9,7 @@ use mabeam_core::membership::{
     declared_down, Incarnation, Member, MemberEvent, MemberStatus, MembershipView, Observed,
     Rejoined,
 };
+use mabeam_core::placement::Placement;
 use tokio::sync::watch;
 
 use crate::connections::ConnectionsReader;
@@ -60,6 +61,8 @@ pub struct Membership {
 #[derive(Debug, Clone, Default)]
 pub struct MembershipReader {
     members: Arc<RwLock<Vec<Member>>>,
+    /// The hash placement over the `up` members, made once per change.
+    up: Arc<RwLock<Arc<Placement>>>,
 }
 
 impl MembershipReader {
@@ -86,8 +89,23 @@ impl MembershipReader {
             .cloned()
     }
 
+    /// The hash placement over the `up` members (what calls through the cluster route by).
+    pub fn placement(&self) -> Arc<Placement> {
+        self.up
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     fn replace(&self, members: Vec<Member>) {
+        let up = Placement::new(
+            members
+                .iter()
+                .filter(|m| m.status == MemberStatus::Up)
+                .map(|m| m.node.as_str()),
+        );
         *self.members.write().unwrap_or_else(PoisonError::into_inner) = members;
+        *self.up.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(up);
     }
 }
 
