@@ -196,7 +196,10 @@ async fn scenario() {
     let sent_to = node.publish(hello).await.unwrap();
     assert_eq!(sent_to.len(), 2, "{sent_to:?}");
     for (peer, name) in peers.iter().zip(["b", "c"]) {
-        assert_eq!(peer.expect(&format!("{name}: hello")), format!("{name}: hello from a"));
+        assert_eq!(
+            peer.expect(&format!("{name}: hello")),
+            format!("{name}: hello from a")
+        );
     }
 
     // A flood on the data lane, then a control signal: it arrives, and so does every flood
@@ -215,7 +218,10 @@ async fn scenario() {
     for (peer, name) in peers.iter().zip(["b", "c"]) {
         let line = peer.expect(&format!("{name}: flood"));
         let after: u64 = line.rsplit(' ').next().unwrap().parse().unwrap();
-        assert!(line.starts_with(&format!("{name}: flood {FLOOD} control after")), "{line}");
+        assert!(
+            line.starts_with(&format!("{name}: flood {FLOOD} control after")),
+            "{line}"
+        );
         assert!(after <= FLOOD, "{line}");
         println!("{line}");
     }
