@@ -4,6 +4,9 @@
 //!   call made after a thousand casts sees all of them.
 //! - A signal published on `a` reaches subscribers on `b` and `c`; a control-lane signal
 //!   published after a flood of data-lane signals arrives, and every flood signal arrives too.
+//! - While `b` is unreachable from `a` (gossip cut off, not yet declared down), calls and casts
+//!   from `a` to `b`'s agents fail with `NodeUnreachable` and no second copy starts; once the
+//!   link heals, the same agent answers with its state.
 //!
 //! This test has its own `main` (`harness = false`): it is node `a`, and re-runs its own binary
 //! with `--node NAME SEED` for nodes `b` and `c`, which report what they received on stdout.
@@ -14,6 +17,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use mabeam_actors::agent;
+use mabeam_cluster::gateway::RemoteError;
 use mabeam_cluster::{MemberStatus, Node};
 use mabeam_core::{Lane, Signal, Topic};
 
@@ -61,7 +65,12 @@ async fn start(name: &str, seed: Option<String>) -> Node {
         .gossip_addr(free_udp())
         .listen_addr(free_tcp())
         .gossip_interval(Duration::from_millis(100))
+        // Long enough that the cut below stays a suspicion, never a down decision.
+        .down_after(Duration::from_secs(600))
         .agent_type(Counter::default);
+    if name == "a" {
+        builder = builder.fault_injection(true).admin_addr(free_tcp());
+    }
     if let Some(seed) = seed {
         builder = builder.seed(seed);
     }
@@ -176,6 +185,8 @@ async fn scenario() {
         peer.expect(&format!("{name}: ready"));
     }
 
+    let on_b = owned_by(&node, "b", "p");
+
     // Casts: to one counter on `b` and one on `c`, never called before (the first cast
     // activates each); the call after them sees every one.
     for owner in ["b", "c"] {
@@ -225,7 +236,73 @@ async fn scenario() {
         assert!(after <= FLOOD, "{line}");
         println!("{line}");
     }
+    // `b` unreachable from `a`: its agents stay there, calls fail at once, typed.
+    let counter = node.agent::<Counter>(on_b.clone());
+    assert_eq!(counter.request(CounterAdd { by: 7 }).await, Ok(7));
+    // Cut from both peers: `c` would otherwise relay news of `b`.
+    let gossip = |peer: &str| {
+        node.membership()
+            .member(peer)
+            .expect("a member")
+            .gossip_addr
+    };
+    let admin = node.admin_addr().expect("an admin endpoint");
+    let cut = format!("[\"{}\", \"{}\"]", gossip("b"), gossip("c"));
+    post(admin, "/debug/partition", &cut).await;
+    wait_until(|| node.membership().status("b") == Some(MemberStatus::Unreachable)).await;
+    let during = counter.request(CounterGet {}).await;
+    assert!(
+        matches!(&during, Err(RemoteError::NodeUnreachable { node, .. }) if node == "b"),
+        "{during:?}"
+    );
+    let cast = counter.cast(CounterAdd { by: 1 }).await;
+    assert!(
+        matches!(cast, Err(RemoteError::NodeUnreachable { .. })),
+        "{cast:?}"
+    );
+    assert_eq!(counter.owner().as_deref(), Some("b"));
+    assert!(
+        !node.system().registry().contains(&on_b),
+        "no second copy on a"
+    );
+    post(admin, "/debug/heal", "").await;
+    wait_until(|| node.membership().status("b") == Some(MemberStatus::Up)).await;
+    assert_eq!(counter.request(CounterGet {}).await, Ok(7));
     println!("casts_and_signals_cross_the_cluster: ok");
+}
+
+/// The first id with `prefix` whose owner is `owner`.
+fn owned_by(node: &Node, owner: &str, prefix: &str) -> String {
+    (0..)
+        .map(|i| format!("{prefix}-{i}"))
+        .find(|id| node.agent::<Counter>(id.clone()).owner().as_deref() == Some(owner))
+        .unwrap()
+}
+
+async fn wait_until(check: impl Fn() -> bool) {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while !check() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "condition not reached"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A minimal HTTP POST to the admin endpoint; panics unless it answers 200.
+async fn post(admin: SocketAddr, path: &str, body: &str) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(admin).await.unwrap();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{path}: {answer}");
 }
 
 fn main() {

@@ -26,6 +26,10 @@ const PORT_MARGIN: Duration = Duration::from_secs(1);
 /// `add(by)` action). The owner is the rendezvous-hash owner among the `up` members; when it
 /// is this node, the call takes the local path (no encoding).
 ///
+/// While the owner is unreachable (suspected by the failure detector, not yet declared down)
+/// calls fail at once with [`RemoteError::NodeUnreachable`]: its agents stay where they are
+/// until the node is down, and only then are activated on their new owner.
+///
 /// Messages from one node to one agent arrive in the order they were sent, casts and calls
 /// alike.
 pub struct ClusterRef<A> {
@@ -93,7 +97,8 @@ impl<A: RemoteAgent> ClusterRef<A> {
         self
     }
 
-    /// The node that owns the agent now (the hash owner among the `up` members).
+    /// The node that owns the agent now: the hash owner among the members that are `up` or
+    /// `unreachable` but not yet declared down (see [`MembershipReader::placement`](crate::MembershipReader::placement)).
     pub fn owner(&self) -> Option<String> {
         self.link
             .membership
@@ -156,6 +161,12 @@ impl<A: RemoteAgent> ClusterRef<A> {
             .map_err(|e| encode_err("the envelope", e))?;
         codec::encode_into(&mut frame, &request.into())
             .map_err(|e| encode_err("the request", e))?;
+        if self.link.membership.is_unreachable(owner) {
+            return Err(RemoteError::NodeUnreachable {
+                node: owner.to_owned(),
+                reason: "unreachable (not yet declared down)".to_owned(),
+            });
+        }
         let outbox = self.link.outbox(owner)?;
         outbox
             .push(frame)
@@ -204,6 +215,9 @@ impl<A: RemoteAgent> ClusterRef<A> {
         .map_err(|e| encode_err("the envelope", e))?;
         codec::encode_into(&mut envelope, &request.into())
             .map_err(|e| encode_err("the request", e))?;
+        if self.link.membership.is_unreachable(owner) {
+            return Err(unreachable("unreachable (not yet declared down)"));
+        }
         let gateway = self.link.gateway(owner)?;
         // Casts sent before this call reach the agent first.
         self.link.flushed(owner).await;

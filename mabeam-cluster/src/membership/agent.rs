@@ -61,8 +61,9 @@ pub struct Membership {
 #[derive(Debug, Clone, Default)]
 pub struct MembershipReader {
     members: Arc<RwLock<Vec<Member>>>,
-    /// The hash placement over the `up` members, made once per change.
-    up: Arc<RwLock<Arc<Placement>>>,
+    /// The hash placement over the members that own agents (`up`, or `unreachable` but not
+    /// yet declared down), made once per change.
+    owners: Arc<RwLock<Arc<Placement>>>,
 }
 
 impl MembershipReader {
@@ -89,23 +90,35 @@ impl MembershipReader {
             .cloned()
     }
 
-    /// The hash placement over the `up` members (what calls through the cluster route by).
+    /// The hash placement calls through the cluster route by: over the members that own
+    /// agents — `up`, or `unreachable` and not yet declared down. An unreachable owner keeps
+    /// its agents (calls to them fail with `NodeUnreachable`) until it is down; only then do
+    /// they move, so a suspicion alone never starts a second copy of an agent.
     pub fn placement(&self) -> Arc<Placement> {
-        self.up
+        self.owners
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
 
+    /// True when `node` is a member this node cannot reach now (suspected, not yet down).
+    pub fn is_unreachable(&self, node: &str) -> bool {
+        self.members
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .any(|m| m.node == node && m.status == MemberStatus::Unreachable)
+    }
+
     fn replace(&self, members: Vec<Member>) {
-        let up = Placement::new(
+        let owners = Placement::new(
             members
                 .iter()
-                .filter(|m| m.status == MemberStatus::Up)
+                .filter(|m| matches!(m.status, MemberStatus::Up | MemberStatus::Unreachable))
                 .map(|m| m.node.as_str()),
         );
         *self.members.write().unwrap_or_else(PoisonError::into_inner) = members;
-        *self.up.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(up);
+        *self.owners.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(owners);
     }
 }
 
