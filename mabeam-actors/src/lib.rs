@@ -92,6 +92,7 @@ pub mod __private {
     };
     pub use futures::future::BoxFuture;
     pub use serde;
+    pub use serde_bytes;
     pub use std::sync::LazyLock;
     pub use std::time::Duration;
     pub use tracing;

@@ -182,7 +182,13 @@ pub async fn serve_encoded<A: RemoteAgent>(
             })?,
         None => rx.await,
     };
-    let mut bytes = outcome.map_err(|_| ServeError::Dropped)??;
+    // As for a call: an agent that dropped the reply (it failed) is `NoReply`.
+    let no_reply = || ServeError::Call(CallError::NoReply { id: id.clone() });
+    let mut bytes = match outcome {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(ServeError::Dropped)) | Err(_) => return Err(no_reply()),
+        Ok(Err(other)) => return Err(other),
+    };
     bytes.remove(0);
     Ok(bytes)
 }

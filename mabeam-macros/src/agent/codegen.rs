@@ -384,9 +384,18 @@ pub(crate) fn generate(def: &AgentDef) -> TokenStream {
                 .map(|ty| quote_spanned!(ty.span()=> __assert_wire::<#ty>();))
         });
         let request_enum = format_ident!("{}Request", ident);
+        // `Vec<u8>` arguments travel as msgpack `bin`, not as an array of integers.
+        let bytes_path = quote!(#p::serde_bytes).to_string().replace(' ', "");
         let request_variants = def.actions.iter().map(|a| {
             let variant = &a.variant;
-            let fields = a.method.args.iter().map(|(n, t)| quote!(#n: #t));
+            let fields = a.method.args.iter().map(|(n, t)| {
+                let is_bytes = quote!(#t).to_string().replace(' ', "") == "Vec<u8>";
+                if is_bytes {
+                    quote!(#[serde(with = #bytes_path)] #n: #t)
+                } else {
+                    quote!(#n: #t)
+                }
+            });
             quote!(#variant { #(#fields,)* })
         });
         let wire_arms = def.actions.iter().map(|a| {
