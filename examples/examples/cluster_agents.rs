@@ -10,8 +10,8 @@
 //! - `node.agent::<Counter>("c-42")` from each node: the same handle type and the same request
 //!   structs as a local `AgentRef`; a call takes the local path on the owner and goes through
 //!   the owner's gateway from anywhere else;
-//! - which node owns each agent (rendezvous hashing over the `up` members), that it runs there
-//!   and nowhere else, and that every node reads the same count;
+//! - which node owns each agent (rendezvous hashing over the members not declared down), that
+//!   it runs there and nowhere else, and that every node reads the same count;
 //! - a clean exit: `b` and `c` leave when `a` closes their stdin (or dies), and are killed if
 //!   they do not within a few seconds.
 //!
@@ -296,7 +296,7 @@ async fn run_a() -> Result<(), Box<dyn std::error::Error>> {
         owners.push(ask(peer, "owner c-42".to_owned()).await?);
     }
     println!(
-        "c-42: owner computed by a, b, c: {} (rendezvous hash over the up members)",
+        "c-42: owner computed by a, b, c: {} (rendezvous hash over the members)",
         owners.join(", ")
     );
     let path = |caller: &str| {
