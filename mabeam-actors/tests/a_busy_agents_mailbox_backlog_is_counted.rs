@@ -65,3 +65,15 @@ async fn queued_actions_count_until_the_agent_takes_them_up() {
     assert_eq!(system.registry().backlog("nobody"), None);
     system.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_request_leaves_no_backlog_once_answered() {
+    let system = AgentSystem::builder().start().await.unwrap();
+    let gate = system.spawn("gate", || Gate).await.unwrap();
+    // `Gate` has no snapshot support: the request is answered with an error, all the same.
+    for _ in 0..3 {
+        assert!(gate.snapshot().await.is_err());
+    }
+    assert_eq!(system.registry().backlog("gate"), Some(0));
+    system.shutdown().await;
+}

@@ -123,6 +123,16 @@ impl Node {
         self.link.publish(signal).await
     }
 
+    /// Passivates now every agent activated through the cluster that has been idle for at
+    /// least `idle` — as the background sweep does every quarter of
+    /// [`idle_timeout`](NodeBuilder::idle_timeout) — and returns how many it passivated. Each
+    /// is snapshotted (if its type supports snapshots) and stopped; the next call reactivates
+    /// it with its state. An agent in a call right now is left alone.
+    /// `passivate_idle(Duration::ZERO)` passivates every agent not in a call.
+    pub async fn passivate_idle(&self, idle: Duration) -> usize {
+        self.link.types.activations.sweep(&self.system, idle).await
+    }
+
     /// The peers it has an authenticated transport session with.
     pub fn connections(&self) -> &ConnectionsReader {
         &self.connections

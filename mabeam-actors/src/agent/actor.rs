@@ -146,6 +146,8 @@ impl<A: Agent> Actor for AgentActor<A> {
             }
             AgentMsg::Sensor(reading) => state.agent.on_sensor(&mut state.ctx, *reading).await,
             AgentMsg::Snapshot(reply) => {
+                // Sent through `deliver`, which counts it as queued.
+                state.instance.slot.note_taken();
                 reply.send(state.agent.snapshot());
                 Ok(())
             }

@@ -147,6 +147,13 @@ impl Activations {
             let Ok(_exclusive) = activation.gate.try_write() else {
                 continue;
             };
+            // Passivated meanwhile by another sweep (`Node::passivate_idle` and the background
+            // one): the record is no longer the live one. Passivating it again would stop the
+            // agent a newer record holds, calls in or not, and drop that record; reopening it
+            // (`closing` back to false) would let a call run on an untracked agent.
+            if !self.is_live(&id, &activation) {
+                continue;
+            }
             activation.closing.store(true, Ordering::SeqCst);
             // In a call, or used again since the list was made.
             if activation.inflight.load(Ordering::SeqCst) > 0 || activation.idle_for() < idle {
@@ -168,5 +175,14 @@ impl Activations {
             tracing::debug!(agent = %id, "passivated");
         }
         passivated
+    }
+
+    /// Whether `activation` is the live record of `id`.
+    fn is_live(&self, id: &str, activation: &Arc<Activation>) -> bool {
+        self.live
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(id)
+            .is_some_and(|live| Arc::ptr_eq(live, activation))
     }
 }
