@@ -1,5 +1,5 @@
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError, RwLock as StdRwLock};
 use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
@@ -43,6 +43,9 @@ impl Activation {
 pub(crate) struct Activations {
     live: Arc<Mutex<HashMap<String, Arc<Activation>>>>,
     passivated: Arc<Mutex<HashMap<String, Snapshot>>>,
+    /// Singletons and one-per-node agents: started and stopped by the cluster registry only,
+    /// never activated by a call nor passivated.
+    managed: Arc<StdRwLock<HashSet<String>>>,
 }
 
 impl std::fmt::Debug for Activations {
@@ -55,6 +58,28 @@ impl std::fmt::Debug for Activations {
 }
 
 impl Activations {
+    /// Hands `id` over to the cluster registry (see [`Activations::is_managed`]).
+    pub(crate) fn manage(&self, id: &str) {
+        self.managed
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id.to_owned());
+        // Not counted as activated any more, nor passivated.
+        self.live
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(id);
+    }
+
+    /// Whether `id` is a singleton or one-per-node agent: only the cluster registry starts and
+    /// stops it.
+    pub(crate) fn is_managed(&self, id: &str) -> bool {
+        self.managed
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(id)
+    }
+
     /// The activation record of `id` (made with `passivate` if it has none).
     pub(crate) fn entry(&self, id: &str, passivate: impl FnOnce() -> Passivate) -> Arc<Activation> {
         self.live
@@ -104,7 +129,7 @@ impl Activations {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .iter()
-            .filter(|(_, a)| a.idle_for() >= idle)
+            .filter(|(id, a)| a.idle_for() >= idle && !self.is_managed(id))
             .map(|(id, a)| (id.clone(), a.clone()))
             .collect();
         for (id, activation) in candidates {

@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::messages::Envelope;
 use super::{AgentTypes, GatewayMsg, RemoteError, GATEWAY_GROUP};
 use crate::connections::ConnectionsReader;
+use crate::registry::{RegistryReader, Route};
 use crate::MembershipReader;
 
 /// How long a call through the cluster waits unless told otherwise.
@@ -29,6 +30,8 @@ pub(crate) struct NodeLink {
     pub(crate) membership: MembershipReader,
     pub(crate) connections: ConnectionsReader,
     pub(crate) types: AgentTypes,
+    /// Where singletons and one-per-node agents run.
+    pub(crate) registry: RegistryReader,
 }
 
 /// A location-transparent handle on agent `id` of type `A`, wherever in the cluster it runs
@@ -41,6 +44,8 @@ pub struct ClusterRef<A> {
     id: String,
     link: Arc<NodeLink>,
     timeout: Duration,
+    /// Calls go to this node, whatever placement says ([`Node::agent_on`](crate::Node::agent_on)).
+    pinned: Option<String>,
     _agent: PhantomData<fn() -> A>,
 }
 
@@ -50,6 +55,7 @@ impl<A> Clone for ClusterRef<A> {
             id: self.id.clone(),
             link: self.link.clone(),
             timeout: self.timeout,
+            pinned: self.pinned.clone(),
             _agent: PhantomData,
         }
     }
@@ -70,8 +76,15 @@ impl<A: RemoteAgent> ClusterRef<A> {
             id,
             link,
             timeout: DEFAULT_TIMEOUT,
+            pinned: None,
             _agent: PhantomData,
         }
+    }
+
+    /// The same handle, sending every call to `node`.
+    pub(crate) fn pinned_to(mut self, node: String) -> Self {
+        self.pinned = Some(node);
+        self
     }
 
     /// The agent's id.
@@ -85,8 +98,18 @@ impl<A: RemoteAgent> ClusterRef<A> {
         self
     }
 
-    /// The node that owns the agent now (the hash owner among the `up` members).
+    /// The node that owns the agent now: the hash owner among the `up` members; for a
+    /// singleton, where it runs; for a one-per-node agent, this node if it hosts the type;
+    /// for a handle from [`Node::agent_on`](crate::Node::agent_on), that node.
     pub fn owner(&self) -> Option<String> {
+        if let Some(node) = &self.pinned {
+            return Some(node.clone());
+        }
+        match self.link.registry.route(A::agent_type(), &self.id) {
+            Route::To(node) => return Some(node),
+            Route::Nowhere => return None,
+            Route::Unmanaged => {}
+        }
         let members = self.link.membership.members();
         let placement = Placement::new(
             members
