@@ -451,6 +451,35 @@ impl ClusterRegistry {
         Ok(())
     }
 
+    /// Takes back what this node gossiped before the agent (re)started — its specs and its
+    /// claims — so a restart neither forgets a claim other nodes still see nor drops a spec.
+    #[on_start]
+    async fn started(&mut self, ctx: &mut Ctx<Self>) {
+        let mut raw = Raw::default();
+        {
+            let chitchat = self.gossip.chitchat();
+            let mut chitchat = chitchat.lock().await;
+            let me = self.planner.node().to_owned();
+            raw.copy(&me, chitchat.self_node_state(), true, false);
+        }
+        let seen = raw.decode();
+        let system = ctx.system().clone();
+        for spec in seen.specs {
+            self.learn(&system, spec).await;
+        }
+        for claim in seen.claims {
+            if !self.planner.adopt(claim.clone()) {
+                tracing::warn!(name = %claim.name, "withdrawing a claim this node can no longer hold");
+                self.delete_key(&format!("{NAME_PREFIX}{}", claim.name))
+                    .await;
+            }
+        }
+        for (_, key, _, err) in seen.bad {
+            tracing::warn!(%key, %err, "withdrawing an unreadable registry value of this node");
+            self.delete_key(&key).await;
+        }
+    }
+
     /// Every gossip interval.
     #[sensor(stream = "ticks")]
     async fn on_tick(&mut self, ctx: &mut Ctx<Self>, _tick: ()) {

@@ -109,6 +109,11 @@ async fn serve(name: String, seed: Option<String>) {
     });
     println!("ready {} {}", node.gossip_addr(), admin);
     while let Some(command) = commands.recv().await {
+        if command.trim() == "leave" {
+            node.shutdown().await;
+            println!("ok");
+            std::process::exit(0);
+        }
         let words: Vec<&str> = command.split_whitespace().collect();
         let answer = match execute(&node, admin, &words).await {
             Ok(answer) => format!("ok {answer}"),
@@ -317,6 +322,18 @@ impl NodeProc {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+
+    /// Leaves the cluster gracefully (`Node::shutdown`) and waits for the process to end.
+    pub fn leave(&mut self) {
+        assert_eq!(self.ask("leave"), "");
+        let deadline = Instant::now() + PATIENCE;
+        while self.child.try_wait().expect("wait for a node").is_none() {
+            assert!(Instant::now() < deadline, "{} did not exit", self.name);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.stdin = None;
+        self.alive = false;
     }
 
     /// kill -9.

@@ -128,6 +128,28 @@ impl Planner {
         Ok(claim)
     }
 
+    /// Takes back `claim`, which this node gossiped before its planner was rebuilt (after a
+    /// restart of whatever runs it): a singleton's claim when a cluster singleton of that name
+    /// is known and the claim is for the name itself, a registration when the name is not
+    /// managed. Returns false, and keeps nothing, for another node's claim or a claim to a
+    /// one-per-node agent's name (withdraw it).
+    pub fn adopt(&mut self, claim: Claim) -> bool {
+        if claim.node != self.node {
+            return false;
+        }
+        let kind = match self.specs.get(&claim.name) {
+            None => Kind::Registered,
+            Some(spec) if spec.scope == Scope::Cluster && claim.agent == claim.name => {
+                Kind::Singleton
+            }
+            Some(_) => return false,
+        };
+        self.saw(&claim);
+        self.table.claim(claim.clone());
+        self.mine.insert(claim.name.clone(), Held { claim, kind });
+        true
+    }
+
     /// Gives up this node's registration of `name` (withdraw the returned claim from gossip).
     /// A singleton's name is not given up this way.
     pub fn unregister(&mut self, name: &str) -> Option<Claim> {

@@ -500,6 +500,33 @@ fn a_registration_is_withdrawn_when_its_agent_is_gone() {
     assert_eq!(n1.held().count(), 0);
 }
 
+#[test]
+fn a_rebuilt_planner_takes_its_claims_back() {
+    let mut sim = Sim::new(&[("n1", &[TYPE]), ("n2", &[TYPE])]);
+    sim.start("n1", singleton());
+    sim.settle("s", 3);
+    let host = sim.hosts_of("s").pop().unwrap();
+    let node = sim.nodes.get_mut(&host).unwrap();
+    node.agents.insert("db-1".into());
+    let registered = node.planner.register("db", "db-1", 5).unwrap();
+    node.gossiped.insert("db".into(), registered.clone());
+    // The planner is rebuilt from what the node gossips.
+    let mut fresh = Planner::new(&host);
+    fresh.learn(singleton());
+    fresh.learn(SingletonSpec::per_node("p", TYPE));
+    for claim in node.gossiped.values() {
+        assert!(fresh.adopt(claim.clone()));
+    }
+    assert!(!fresh.adopt(Claim::new("x", "elsewhere", "x")));
+    assert!(!fresh.adopt(Claim::new("p", &host, "p")));
+    node.planner = fresh;
+    sim.settle("s", 3);
+    // Nothing moved: the same holder, the same claims.
+    assert_eq!(sim.hosts_of("s"), std::slice::from_ref(&host));
+    assert_eq!(sim.nodes[&host].gossiped["db"], registered);
+    sim.assert_one_on_owner(&singleton());
+}
+
 /// A scripted cluster event.
 #[derive(Debug, Clone)]
 enum Event {

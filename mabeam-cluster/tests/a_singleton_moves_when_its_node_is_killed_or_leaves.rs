@@ -1,5 +1,6 @@
 //! When the node running a cluster singleton is killed (kill -9), the singleton comes up on
-//! another node — once — and calls from the surviving nodes reach it there.
+//! another node — once — and calls from the surviving nodes reach it there. When that node
+//! then leaves gracefully, the singleton moves to the last node.
 //!
 //! Real node processes on 127.0.0.1 (see `support/scripted.rs`): this binary is the
 //! coordinator and re-runs itself as each node.
@@ -30,6 +31,7 @@ fn main() {
         node.ask("add leader 1");
     }
 
+    // Killed: it comes up elsewhere.
     by_name(&mut nodes, &first).kill();
     let second = wait_one_singleton(&mut nodes, "leader");
     assert_ne!(second, first);
@@ -44,6 +46,18 @@ fn main() {
             node.name
         );
     }
-    assert_eq!(running(&mut nodes, "leader"), [second]);
-    println!("a_singleton_moves_when_its_node_is_killed: ok");
+    assert_eq!(running(&mut nodes, "leader"), std::slice::from_ref(&second));
+
+    // Left gracefully: it moves to the last node.
+    by_name(&mut nodes, &second).leave();
+    let third = wait_one_singleton(&mut nodes, "leader");
+    assert!(third != first && third != second);
+    let last = by_name(&mut nodes, &third);
+    assert_eq!(last.ask("add leader 7"), "7");
+    let log = last.log();
+    assert!(
+        log.contains("claimed a singleton's name name=leader epoch=2"),
+        "the last node took over at the next epoch:\n{log}"
+    );
+    println!("a_singleton_moves_when_its_node_is_killed_or_leaves: ok");
 }
