@@ -138,7 +138,7 @@ impl Node {
 
     /// Where cluster-wide `name` is held (node and agent id): a registered agent, or a
     /// singleton. Answered locally, from what this node last learned through gossip.
-    pub fn whereis(&self, name: &str) -> Option<Claim> {
+    pub fn whereis(&self, name: &str) -> Option<Arc<Claim>> {
         self.registry.whereis(name)
     }
 

@@ -6,7 +6,7 @@ use futures::Stream;
 use mabeam_actors::prelude::*;
 use mabeam_actors::{agent, AgentSystem};
 use mabeam_core::membership::MemberStatus;
-use mabeam_core::names::Claim;
+use mabeam_core::names::{Claim, NameTable};
 use mabeam_core::singleton::{Effect, Learned, Planner, SingletonSpec, Situation, StopReason};
 
 use super::error::GossipValueError;
@@ -37,6 +37,8 @@ pub struct ClusterRegistry {
     conflicts: BTreeSet<SingletonSpec>,
     /// Failed starts in a row per managed name (logged on the 1st, 2nd, 4th, ... failure).
     failed_starts: BTreeMap<String, u32>,
+    /// The names last published to readers.
+    published: NameTable,
 }
 
 impl std::fmt::Debug for ClusterRegistry {
@@ -174,6 +176,7 @@ impl ClusterRegistry {
             bad_values: BTreeMap::new(),
             conflicts: BTreeSet::new(),
             failed_starts: BTreeMap::new(),
+            published: NameTable::default(),
         }
     }
 
@@ -252,15 +255,26 @@ impl ClusterRegistry {
             .collect()
     }
 
-    fn share(&self, system: &AgentSystem, routes: Option<BTreeMap<String, String>>) {
+    /// Publishes the registry to readers: everything after a plan (`routes`), the names
+    /// alone after a registration.
+    fn share(&mut self, system: &AgentSystem, routes: Option<BTreeMap<String, String>>) {
+        let names = self.planner.names();
+        let changed = (*names != self.published).then_some(names);
         match routes {
             Some(routes) => self.shared.update(
-                self.planner.names().clone(),
+                changed,
                 self.planner.specs().clone(),
                 routes,
                 self.running(system),
             ),
-            None => self.shared.set_names(self.planner.names().clone()),
+            None => {
+                if let Some(names) = changed {
+                    self.shared.set_names(names);
+                }
+            }
+        }
+        if changed.is_some() {
+            self.published = self.planner.names().clone();
         }
     }
 

@@ -1,6 +1,7 @@
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
+use arc_swap::ArcSwap;
 use mabeam_core::names::{Claim, NameTable};
 use mabeam_core::singleton::{SingletonSpec, SpecSet};
 
@@ -15,80 +16,102 @@ pub(crate) enum Route {
     Nowhere,
 }
 
+/// The holder of each name, as readers see it.
+type Names = HashMap<String, Arc<Claim>>;
+
 #[derive(Debug, Default)]
 struct Shared {
-    names: NameTable,
+    names: Arc<Names>,
     specs: SpecSet,
     routes: BTreeMap<String, String>,
     running: BTreeSet<String>,
 }
 
-/// The cluster registry as this node last saw it, read without a mailbox hop: who holds each
-/// cluster-wide name, which singletons and one-per-node agents exist, and which of them run
-/// here. Cheap to clone; kept up to date by the `mabeam.registry` agent (every gossip
-/// interval and on every membership change).
+/// The cluster registry as this node last saw it, read without a mailbox hop or a lock: who
+/// holds each cluster-wide name, which singletons and one-per-node agents exist, and which of
+/// them run here. Cheap to clone; kept up to date by the `mabeam.registry` agent (every
+/// gossip interval and on every membership change), which publishes a new snapshot
+/// atomically.
 #[derive(Debug, Clone, Default)]
 pub struct RegistryReader {
-    shared: Arc<RwLock<Shared>>,
+    shared: Arc<ArcSwap<Shared>>,
 }
 
 impl RegistryReader {
     /// The claim holding cluster-wide `name` (a singleton's, or a registered agent's), if any
     /// is known: its node and agent id.
-    pub fn whereis(&self, name: &str) -> Option<Claim> {
-        self.read(|s| s.names.holder(name).cloned())
+    pub fn whereis(&self, name: &str) -> Option<Arc<Claim>> {
+        self.shared.load().names.get(name).cloned()
     }
 
     /// Every held name, by name.
     pub fn names(&self) -> Vec<Claim> {
-        self.read(|s| s.names.claims().cloned().collect())
+        let mut names: Vec<Claim> = self
+            .shared
+            .load()
+            .names
+            .values()
+            .map(|c| (**c).clone())
+            .collect();
+        names.sort_by(|a, b| a.name.cmp(&b.name));
+        names
     }
 
     /// Every singleton and one-per-node agent, by name.
     pub fn specs(&self) -> Vec<SingletonSpec> {
-        self.read(|s| s.specs.iter().cloned().collect())
+        self.shared.load().specs.iter().cloned().collect()
     }
 
     /// The singletons and one-per-node agents running on this node, by name.
     pub fn running_here(&self) -> Vec<String> {
-        self.read(|s| s.running.iter().cloned().collect())
+        self.shared.load().running.iter().cloned().collect()
     }
 
     /// Where a call to agent `id` of `agent_type` goes.
     pub(crate) fn route(&self, agent_type: &str, id: &str) -> Route {
-        self.read(|s| match s.specs.get(id) {
-            Some(spec) if spec.agent_type == agent_type => s
+        let shared = self.shared.load();
+        match shared.specs.get(id) {
+            Some(spec) if spec.agent_type == agent_type => shared
                 .routes
                 .get(id)
                 .map_or(Route::Nowhere, |node| Route::To(node.clone())),
             _ => Route::Unmanaged,
-        })
+        }
     }
 
-    pub(crate) fn set_names(&self, names: NameTable) {
-        self.write().names = names;
-    }
-
+    /// Publishes a new snapshot; `names` only when they changed (`None`: as before).
     pub(crate) fn update(
         &self,
-        names: NameTable,
+        names: Option<&NameTable>,
         specs: SpecSet,
         routes: BTreeMap<String, String>,
         running: BTreeSet<String>,
     ) {
-        *self.write() = Shared {
+        let names = match names {
+            Some(table) => Arc::new(
+                table
+                    .claims()
+                    .map(|c| (c.name.clone(), Arc::new(c.clone())))
+                    .collect(),
+            ),
+            None => self.shared.load().names.clone(),
+        };
+        self.shared.store(Arc::new(Shared {
             names,
             specs,
             routes,
             running,
-        };
+        }));
     }
 
-    fn read<T>(&self, f: impl FnOnce(&Shared) -> T) -> T {
-        f(&self.shared.read().unwrap_or_else(PoisonError::into_inner))
-    }
-
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Shared> {
-        self.shared.write().unwrap_or_else(PoisonError::into_inner)
+    /// Publishes new names, keeping the rest.
+    pub(crate) fn set_names(&self, table: &NameTable) {
+        let current = self.shared.load();
+        self.update(
+            Some(table),
+            current.specs.clone(),
+            current.routes.clone(),
+            current.running.clone(),
+        );
     }
 }
