@@ -106,13 +106,16 @@ fn run_node(args: &[String]) {
                         .iter()
                         .filter(|m| m.status == MemberStatus::Up)
                         .count();
-                    let meshed = up.to_string() == *n
-                        && node.connections().connected().len() + 1 == up;
+                    let meshed =
+                        up.to_string() == *n && node.connections().connected().len() + 1 == up;
                     meshed.to_string()
                 }
-                ["spawn", id] => {
-                    node.system().spawn(*id, Counter::default).await.is_ok().to_string()
-                }
+                ["spawn", id] => node
+                    .system()
+                    .spawn(*id, Counter::default)
+                    .await
+                    .is_ok()
+                    .to_string(),
                 ["register", name, agent] => {
                     node.register_name(*name, *agent).await.is_ok().to_string()
                 }
@@ -218,7 +221,10 @@ impl Drop for Proc {
 fn wait(what: &str, mut done: impl FnMut() -> bool) {
     let start = Instant::now();
     while !done() {
-        assert!(start.elapsed() < PATIENCE, "not within {PATIENCE:?}: {what}");
+        assert!(
+            start.elapsed() < PATIENCE,
+            "not within {PATIENCE:?}: {what}"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
 }
@@ -264,7 +270,10 @@ fn round(round: usize, visible: &mut Vec<u64>, down: &mut Vec<u64>, callable: &m
     let mut host = String::new();
     wait("the singleton runs", || {
         host = nodes[0].ask(&format!("host {name}"));
-        host != "none" && nodes[1..].iter_mut().all(|n| n.ask(&format!("host {name}")) == host)
+        host != "none"
+            && nodes[1..]
+                .iter_mut()
+                .all(|n| n.ask(&format!("host {name}")) == host)
     });
     let at = nodes.iter().position(|n| n.name == host).expect("a host");
     let mut killed = nodes.remove(at);
@@ -285,7 +294,10 @@ fn round(round: usize, visible: &mut Vec<u64>, down: &mut Vec<u64>, callable: &m
     println!(
         "round {round}: name visible on every node in p50 {} ms; singleton on {host} killed: \
          down everywhere after {} ms, callable again after {} ms",
-        percentile(&mut visible[visible.len() - NAMES_PER_ROUND..].to_vec(), 0.5) / 1000,
+        percentile(
+            &mut visible[visible.len() - NAMES_PER_ROUND..].to_vec(),
+            0.5
+        ) / 1000,
         d / 1000,
         c / 1000
     );
@@ -353,7 +365,11 @@ fn lookups() {
          DashMap get {borrowed:.0} ns ({:.2}x) (target <= 1.5x) {}",
         whereis / cloned,
         whereis / borrowed,
-        if whereis <= 1.5 * borrowed { "MET" } else { "MISSED" }
+        if whereis <= 1.5 * borrowed {
+            "MET"
+        } else {
+            "MISSED"
+        }
     );
 }
 
@@ -372,9 +388,7 @@ fn main() {
     let interval = GOSSIP_MS as f64 * 1000.0;
     let p50 = percentile(&mut visible, 0.5);
     let p99 = percentile(&mut visible, 0.99);
-    println!(
-        "\n==== registry: 3 node processes, gossip {GOSSIP_MS} ms, {ROUNDS} rounds ===="
-    );
+    println!("\n==== registry: 3 node processes, gossip {GOSSIP_MS} ms, {ROUNDS} rounds ====");
     println!(
         "FIGURE name_visible_everywhere: p50 {:.1} ms ({:.2} intervals), p99 {:.1} ms ({:.2} \
          intervals) over {} names (target p99 <= 2 intervals) {}",
@@ -383,7 +397,11 @@ fn main() {
         p99 as f64 / 1000.0,
         p99 as f64 / interval,
         visible.len(),
-        if p99 as f64 <= 2.0 * interval { "MET" } else { "MISSED" }
+        if p99 as f64 <= 2.0 * interval {
+            "MET"
+        } else {
+            "MISSED"
+        }
     );
     let d = percentile(&mut down, 0.5);
     let c = percentile(&mut callable, 0.5);
@@ -393,7 +411,11 @@ fn main() {
         d / 1000,
         c / 1000,
         c.saturating_sub(d) / 1000,
-        if c.saturating_sub(d) <= 2_000_000 { "MET" } else { "MISSED" }
+        if c.saturating_sub(d) <= 2_000_000 {
+            "MET"
+        } else {
+            "MISSED"
+        }
     );
     lookups();
 }

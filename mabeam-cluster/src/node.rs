@@ -207,6 +207,11 @@ impl Node {
     pub async fn shutdown(self) {
         self.gossip.set_self(STATUS_KEY, LEAVING).await;
         self.await_leave_acknowledged().await;
+        // The registry has handed its singletons over by now. Quiet it before stopping it: it
+        // must not be waiting on the root supervisor (starting or stopping an agent) while
+        // the root waits for it to stop.
+        self.registry.close();
+        let _ = self.system.stop_agent(crate::registry::AGENT_NAME).await;
         // Discovery first: it would keep asking the stopped gossip layer to contact peers.
         let _ = self.system.stop_agent(crate::discovery::AGENT_NAME).await;
         self.gossip.shutdown().await;
@@ -226,12 +231,7 @@ impl Node {
             // The application's system goes on: stop only the node's own agents, and the
             // singletons and one-per-node agents it ran.
             let managed = self.registry.running_here();
-            for agent in [
-                "mabeam.registry",
-                "mabeam.connections",
-                "mabeam.health",
-                "mabeam.membership",
-            ] {
+            for agent in ["mabeam.connections", "mabeam.health", "mabeam.membership"] {
                 let _ = self.system.stop_agent(agent).await;
             }
             for agent in managed {

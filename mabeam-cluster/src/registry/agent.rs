@@ -280,6 +280,9 @@ impl ClusterRegistry {
 
     /// Reads gossip, plans, carries the plan out.
     async fn reconcile(&mut self, ctx: &mut Ctx<Self>) {
+        if self.shared.is_closed() {
+            return;
+        }
         let system = ctx.system().clone();
         let me = self.planner.node().to_owned();
         let members = self.membership.members();
@@ -442,6 +445,11 @@ impl ClusterRegistry {
         spec: SingletonSpec,
     ) -> Result<(), RegistryError> {
         check_name(&spec.name)?;
+        if self.shared.is_closed() {
+            return Err(RegistryError::Unavailable(
+                "the node is shutting down".to_owned(),
+            ));
+        }
         match self.planner.specs().get(&spec.name) {
             Some(known) if *known != spec => {
                 return Err(RegistryError::SpecConflict {

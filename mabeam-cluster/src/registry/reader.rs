@@ -1,4 +1,5 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
@@ -35,6 +36,8 @@ struct Shared {
 #[derive(Debug, Clone, Default)]
 pub struct RegistryReader {
     shared: Arc<ArcSwap<Shared>>,
+    /// The node is shutting down: the registry agent takes no more action.
+    closed: Arc<AtomicBool>,
 }
 
 impl RegistryReader {
@@ -77,6 +80,16 @@ impl RegistryReader {
                 .map_or(Route::Nowhere, |node| Route::To(node.clone())),
             _ => Route::Unmanaged,
         }
+    }
+
+    /// Tells the registry agent to take no more action (the node is shutting down).
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+    }
+
+    /// Whether [`RegistryReader::close`] was called.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
     }
 
     /// Publishes a new snapshot; `names` only when they changed (`None`: as before).
