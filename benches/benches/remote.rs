@@ -42,11 +42,10 @@ use mabeam_actors::remote::{decode_reply, encode_request, serve_encoded};
 use mabeam_benches::{fmt_ns, fmt_rate, median, percentile, print_latency_table, Bound, Ratio};
 use mabeam_cluster::gateway::{ClusterRef, GatewayMsg, RemoteError, GATEWAY_GROUP};
 use mabeam_cluster::{MemberStatus, Node};
-use mabeam_core::codec;
+use mabeam_core::{codec, wire, Lane, Signal, Topic};
 use ractor::rpc::CallResult;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use ractor_cluster::RactorClusterMessage;
-use serde::{Deserialize, Serialize};
 
 /// The `pg` group of the raw baseline actor.
 const RAW_GROUP: &str = "bench.raw";
@@ -70,6 +69,11 @@ const CPU_CALLS: usize = 5_000;
 const CALLERS: usize = 32;
 const CALLS_EACH: usize = 300;
 const TPUT_ROUNDS: usize = 5;
+/// Cast pass: casts per round.
+const CASTS: usize = 100_000;
+/// Signal pass: rounds, and data-lane signals in each flood.
+const SIGNAL_ROUNDS: u64 = 20;
+const FLOOD: u64 = 5_000;
 
 /// The agent under test, hosted by both nodes (the calls go to `b`).
 #[derive(Debug, Default)]
@@ -102,6 +106,8 @@ pub enum RawRemoteMsg {
     /// Reply with the same bytes.
     #[rpc]
     Echo(Vec<u8>, RpcReplyPort<Vec<u8>>),
+    /// Add to the count, no reply (the cast baseline).
+    Bump(u64),
 }
 
 /// The raw baseline: the same work as [`Echo`], in a plain ractor actor.
@@ -139,6 +145,7 @@ impl Actor for RawEcho {
             RawRemoteMsg::Echo(data, reply) => {
                 let _ = reply.send(data);
             }
+            RawRemoteMsg::Bump(by) => *state += by,
         }
         Ok(())
     }
@@ -191,7 +198,7 @@ impl Actor for RawForwarder {
                     }
                 });
             }
-            (Forward::Task, RawRemoteMsg::Echo(..)) => {}
+            (Forward::Task, message) => target.cast(message)?,
         }
         Ok(())
     }
@@ -207,16 +214,6 @@ struct Remote {
     fwd_port: ActorRef<RawRemoteMsg>,
     /// `b`'s mabeam gateway.
     gateway: ActorRef<GatewayMsg>,
-}
-
-/// The fields of the gateway's (crate-private) envelope, in the same order, so it encodes to
-/// the same bytes.
-#[derive(Debug, Serialize, Deserialize)]
-struct EnvelopeLike {
-    agent_type: String,
-    agent: String,
-    timeout_ms: Option<u64>,
-    request: Vec<u8>,
 }
 
 fn free_udp() -> SocketAddr {
@@ -266,7 +263,16 @@ fn run_b(seed: String) {
                 .await
                 .expect("a forwarder starts");
         }
-        let _node = start_node("b", Some(seed)).await;
+        let node = start_node("b", Some(seed)).await;
+        // The signal probe: every control-lane `bench.ping` is answered with a `bench.pong`.
+        let mut pings = node.system().subscribe("bench.ping").expect("a topic");
+        while let Ok(ping) = pings.recv().await {
+            let pong = Signal::builder(Topic::new("bench.pong").expect("a topic"))
+                .lane(Lane::Control)
+                .data(ping.decode::<u64>().unwrap_or_default())
+                .build();
+            let _ = node.publish(pong).await;
+        }
         std::future::pending::<()>().await;
     });
 }
@@ -386,6 +392,27 @@ async fn mabeam_add(echo: &ClusterRef<Echo>) -> u64 {
         .unwrap_or_else(|err| panic!("mabeam call failed: {err}"))
 }
 
+async fn mabeam_add_by(echo: &ClusterRef<Echo>, by: u64) -> u64 {
+    echo.request(EchoAdd { by })
+        .await
+        .unwrap_or_else(|err| panic!("mabeam call failed: {err}"))
+}
+
+/// Waits for the `bench.pong` answering ping `n` (at most `CALL_TIMEOUT`).
+async fn pong_of(pongs: &mut mabeam_actors::Subscription, n: u64) {
+    let wait = async {
+        loop {
+            let pong = pongs.recv().await.expect("the bus is open");
+            if pong.decode::<u64>().ok() == Some(n) {
+                return;
+            }
+        }
+    };
+    tokio::time::timeout(CALL_TIMEOUT, wait)
+        .await
+        .expect("the pong came back");
+}
+
 async fn mabeam_echo(echo: &ClusterRef<Echo>, data: Vec<u8>) -> Vec<u8> {
     echo.request(EchoEcho { data })
         .await
@@ -461,13 +488,17 @@ async fn bench(node: Arc<Node>, remote: Remote, b_pid: u32) {
     let gateway = remote.gateway.clone();
     let payload: Vec<u8> = (0..PAYLOAD).map(|i| (i % 251) as u8).collect();
     let encode_envelope = |request: Vec<u8>| {
-        codec::encode(&EnvelopeLike {
-            agent_type: "bench.echo".to_owned(),
-            agent: on_b.id().to_owned(),
-            timeout_ms: Some(CALL_TIMEOUT.as_millis() as u64),
-            request,
-        })
-        .expect("encode")
+        let mut out = Vec::with_capacity(64 + request.len());
+        wire::write_envelope(
+            &mut out,
+            wire::Kind::Call,
+            "bench.echo",
+            on_b.id(),
+            Some(CALL_TIMEOUT.as_millis() as u64),
+        )
+        .expect("encode");
+        out.extend_from_slice(&request);
+        out
     };
     let envelope = encode_envelope(encode_request::<Echo, _>(EchoAdd { by: 1 }).expect("encode"));
     println!(
@@ -510,18 +541,23 @@ async fn bench(node: Arc<Node>, remote: Remote, b_pid: u32) {
     // Activation on `b`, session warm-up, and the same answers from both sides.
     assert_eq!(mabeam_echo(&on_b, payload.clone()).await, payload);
     assert_eq!(raw_echo(&raw, payload.clone()).await, payload);
-    let outcome: Result<Vec<u8>, RemoteError> = decode_reply(
-        &gateway
-            .call(
-                |reply| GatewayMsg::Call(envelope.clone(), reply),
-                Some(CALL_TIMEOUT),
+    let outcome = gateway
+        .call(
+            |reply| GatewayMsg::Call(envelope.clone(), reply),
+            Some(CALL_TIMEOUT),
+        )
+        .await
+        .expect("gateway call")
+        .unwrap();
+    let result = wire::decode_outcome(&outcome)
+        .expect("an outcome")
+        .unwrap_or_else(|err| {
+            panic!(
+                "the gateway refused the envelope: {:?}",
+                codec::decode::<RemoteError>(err)
             )
-            .await
-            .expect("gateway call")
-            .unwrap(),
-    )
-    .expect("an outcome");
-    decode_reply::<u64>(&outcome.expect("the gateway ran the envelope")).expect("a u64");
+        });
+    decode_reply::<u64>(result).expect("a u64");
     for _ in 0..WARM_UP {
         std::hint::black_box(raw_add(&raw).await);
         std::hint::black_box(mabeam_add(&on_b).await);
@@ -694,6 +730,105 @@ async fn bench(node: Arc<Node>, remote: Remote, b_pid: u32) {
         mabeam_rate / raw_rate
     );
 
+    // Pass 3: casts. Each side sends CASTS fire-and-forget adds, then one call, answered
+    // only after every cast was taken (ractor_cluster keeps a session's order; mabeam's
+    // calls wait for the casts queued before them). Same session, same work per message.
+    let mut raw_cast_rates = Vec::new();
+    let mut mabeam_cast_rates = Vec::new();
+    for _ in 0..TPUT_ROUNDS {
+        let start = Instant::now();
+        for _ in 0..CASTS {
+            raw.cast(RawRemoteMsg::Bump(1)).expect("raw cast");
+        }
+        std::hint::black_box(raw_add(&raw).await);
+        raw_cast_rates.push(CASTS as f64 / start.elapsed().as_secs_f64());
+        let before = mabeam_add_by(&on_b, 0).await;
+        let start = Instant::now();
+        for _ in 0..CASTS {
+            on_b.cast(EchoAdd { by: 1 }).await.expect("mabeam cast");
+        }
+        let after = mabeam_add_by(&on_b, 0).await;
+        mabeam_cast_rates.push(CASTS as f64 / start.elapsed().as_secs_f64());
+        assert_eq!(
+            after - before,
+            CASTS as u64,
+            "every cast arrived before the call"
+        );
+    }
+    let raw_cast = median(&raw_cast_rates).expect("rates");
+    let mabeam_cast = median(&mabeam_cast_rates).expect("rates");
+    println!(
+        "\n==== casts: {CASTS} casts then one call, one sender, median of {TPUT_ROUNDS} rounds per side ===="
+    );
+    println!(
+        "FIGURE remote_cast_ractor_cluster: {}",
+        fmt_rate(raw_cast).replace("msgs", "casts")
+    );
+    println!(
+        "FIGURE remote_cast_mabeam: {}",
+        fmt_rate(mabeam_cast).replace("msgs", "casts")
+    );
+    let cast_ratio = Ratio {
+        name: "remote_cast_throughput".to_owned(),
+        what: "casts/s",
+        mabeam: fmt_rate(mabeam_cast),
+        raw: fmt_rate(raw_cast),
+        ratio: mabeam_cast / raw_cast,
+        target: 2.0,
+        bound: Bound::AtLeast,
+    };
+    println!("{}", cast_ratio.line_with("mabeam", "ractor_cluster"));
+
+    // Pass 4: a control-lane signal a -> b -> a (ping, pong), idle and right after a flood of
+    // data-lane signals to `b`: the flood may delay it by one batch, not by the flood.
+    let mut pongs = node.system().subscribe("bench.pong").expect("a topic");
+    let ping = |n: u64| {
+        Signal::builder(Topic::new("bench.ping").expect("a topic"))
+            .lane(Lane::Control)
+            .data(n)
+            .build()
+    };
+    let mut idle = Vec::new();
+    let mut flooded = Vec::new();
+    let mut flood_drain = Vec::new();
+    for round in 0..SIGNAL_ROUNDS {
+        let start = Instant::now();
+        node.publish(ping(round)).await.expect("publish");
+        pong_of(&mut pongs, round).await;
+        idle.push(start.elapsed().as_nanos() as f64);
+        let flood_start = Instant::now();
+        for i in 0..FLOOD {
+            let data = Signal::builder(Topic::new("bench.flood").expect("a topic"))
+                .lane(Lane::Data)
+                .data(i)
+                .build();
+            node.publish(data).await.expect("publish");
+        }
+        let start = Instant::now();
+        node.publish(ping(1_000 + round)).await.expect("publish");
+        pong_of(&mut pongs, 1_000 + round).await;
+        flooded.push(start.elapsed().as_nanos() as f64);
+        // The flood is through once a ping sent after it on the data lane's heels returns:
+        // approximated by a call, which waits for nothing but shares the session.
+        std::hint::black_box(mabeam_add_by(&on_b, 0).await);
+        flood_drain.push(flood_start.elapsed().as_nanos() as f64);
+    }
+    println!(
+        "\n==== control-lane signal round trip a -> b -> a, {SIGNAL_ROUNDS} rounds, median ===="
+    );
+    println!(
+        "FIGURE control_signal_rtt_idle: {}",
+        fmt_ns(median(&idle).expect("samples"))
+    );
+    println!(
+        "FIGURE control_signal_rtt_after_{FLOOD}_data_signals: {}",
+        fmt_ns(median(&flooded).expect("samples"))
+    );
+    println!(
+        "INFO publishing the flood of {FLOOD} data signals and a call after it: {} (no target)",
+        fmt_ns(median(&flood_drain).expect("samples"))
+    );
+
     // mabeam's own steps, timed in-process on `a` in hot loops (means).
     const N: usize = 20_000;
     let owner = mean_ns!(N, on_b.owner());
@@ -710,20 +845,23 @@ async fn bench(node: Arc<Node>, remote: Remote, b_pid: u32) {
     );
     let envelope_decode = mean_ns!(
         N,
-        codec::decode::<EnvelopeLike>(&envelope)
+        wire::Envelope::decode(&envelope)
             .expect("decode")
             .request
             .len()
     );
-    let ok = |bytes| -> Result<Vec<u8>, RemoteError> { Ok(bytes) };
-    let outcome_bytes = codec::encode(&ok(codec::encode(&7u64).expect("encode"))).expect("encode");
-    let outcome_encode = mean_ns!(
-        N,
-        codec::encode(&ok(codec::encode(&7u64).expect("encode"))).expect("encode")
-    );
+    let outcome_of = |n: u64| {
+        let mut out = vec![wire::OUTCOME_OK];
+        codec::encode_into(&mut out, &n).expect("encode");
+        out
+    };
+    let outcome_bytes = outcome_of(7);
+    let outcome_encode = mean_ns!(N, outcome_of(7));
     let outcome_decode = mean_ns!(N, {
-        let o: Result<Vec<u8>, RemoteError> = decode_reply(&outcome_bytes).expect("decode");
-        decode_reply::<u64>(&o.expect("ok")).expect("decode")
+        let result = wire::decode_outcome(&outcome_bytes)
+            .expect("decode")
+            .expect("ok");
+        decode_reply::<u64>(result).expect("decode")
     });
     let payload_request = encode_request::<Echo, _>(EchoEcho {
         data: payload.clone(),
@@ -737,7 +875,7 @@ async fn bench(node: Arc<Node>, remote: Remote, b_pid: u32) {
             })
             .expect("encode"),
         );
-        codec::decode::<EnvelopeLike>(&envelope)
+        wire::Envelope::decode(&envelope)
             .expect("decode")
             .request
             .len()

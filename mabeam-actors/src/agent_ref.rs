@@ -130,6 +130,46 @@ impl<A: Agent> AgentRef<A> {
         })
     }
 
+    /// Sends `action` as soon as an instance is live — at once when one is, else waiting up to
+    /// `within` for one (the agent is starting, or restarting after a crash) — without waiting
+    /// for any result. Gives the action back when none came in time or the agent stopped for
+    /// good.
+    pub async fn cast_when_running(
+        &self,
+        action: A::Action,
+        within: std::time::Duration,
+    ) -> Result<(), CastError<A::Action>> {
+        let action = match self.cast(action) {
+            Ok(()) => return Ok(()),
+            Err(CastError::NotRunning { action, .. }) => action,
+        };
+        let mut message = AgentMsg::<A>::Action(action);
+        let deadline = tokio::time::Instant::now() + within;
+        while let Ok(Some((holder, cell))) =
+            tokio::time::timeout_at(deadline, self.slot.running()).await
+        {
+            match cell.send_message(message) {
+                Ok(()) => {
+                    holder.note_queued();
+                    return Ok(());
+                }
+                // It is stopping: forget it and wait for its successor.
+                Err(ractor::MessagingErr::SendErr(back)) => {
+                    message = back;
+                    holder.clear_if(cell.get_id());
+                }
+                Err(_) => unreachable!("an agent's slot only holds actors of its own type"),
+            }
+        }
+        let AgentMsg::Action(action) = message else {
+            unreachable!("a failed send gives back the message it was given")
+        };
+        Err(CastError::NotRunning {
+            id: self.id().clone(),
+            action,
+        })
+    }
+
     /// Asks the agent for a snapshot of its state (see [`Agent::snapshot`]).
     pub async fn snapshot(&self) -> Result<Snapshot, CallError> {
         let (reply, rx) = Reply::pair();

@@ -69,7 +69,7 @@ pub use mabeam_core::{
     TopicError, TopicPattern,
 };
 pub use registry::{LookupError, RegisterError, Registry};
-pub use remote::{RemoteAgent, ServeError};
+pub use remote::{RemoteAgent, ServeError, WireReply};
 pub use supervisor::{
     Backoff, ChildInfo, ChildKind, ChildSpec, Intensity, Restart, RestartInfo, SpecError, Strategy,
     SupervisorError, SupervisorRef, SupervisorSpec,
@@ -84,7 +84,7 @@ pub use mabeam_macros::{
 #[doc(hidden)]
 pub mod __private {
     pub use crate::agent::HandlerOutput;
-    pub use crate::remote::{encode_result, RemoteAgent, ServeError};
+    pub use crate::remote::{RemoteAgent, ServeError, WireReply};
     pub use crate::{
         Agent, AgentError, AgentRef, Call, Ctx, IntoAction, Lane, Mounts, Reading, Reply,
         RestartInfo, Sensor, Signal, SignalPayload, Skill, SkillCtx, Snapshot, SnapshotError,
@@ -92,6 +92,7 @@ pub mod __private {
     };
     pub use futures::future::BoxFuture;
     pub use serde;
+    pub use serde_bytes;
     pub use std::sync::LazyLock;
     pub use std::time::Duration;
     pub use tracing;

@@ -1,15 +1,16 @@
 //! Agents whose actions can be requested in wire form: what `#[agent(remote)]` generates, and
-//! the two ends a gateway needs — [`serve_encoded`] on the agent's node, [`encode_request`] /
-//! [`decode_reply`] on the caller's.
+//! the two ends a gateway needs — [`RemoteAgent::wire_action`] (or [`serve_encoded`]) on the
+//! agent's node, [`encode_request`] / [`decode_reply`] on the caller's.
 
+use std::fmt;
 use std::time::Duration;
 
-use futures::future::BoxFuture;
 use mabeam_core::codec::{self, CodecError};
+use mabeam_core::wire::OUTCOME_OK;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::{Agent, AgentRef, CallError};
+use crate::{Agent, AgentRef, CallError, Reply};
 
 /// An agent whose actions have a serializable form, [`RemoteAgent::Request`] (one variant per
 /// action, named fields, no reply port). `#[agent(remote)]` implements it, and converts each
@@ -18,13 +19,9 @@ pub trait RemoteAgent: Agent {
     /// The wire form of the agent's actions.
     type Request: Serialize + DeserializeOwned + Send + 'static;
 
-    /// Runs `request` on `agent` (waiting at most `timeout`, or forever with `None`) and
-    /// encodes its result with the versioned codec.
-    fn serve(
-        agent: AgentRef<Self>,
-        request: Self::Request,
-        timeout: Option<Duration>,
-    ) -> BoxFuture<'static, Result<Vec<u8>, ServeError>>;
+    /// The action for `request`, whose result is encoded and handed to `reply` by the agent
+    /// itself (no task or channel in between).
+    fn wire_action(request: Self::Request, reply: WireReply) -> Self::Action;
 }
 
 /// Why a wire request got no encoded result.
@@ -41,10 +38,100 @@ pub enum ServeError {
     /// The result could not be encoded.
     #[error("cannot encode the result: {0}")]
     Encode(#[source] CodecError),
+    /// The agent dropped the reply without a result: it failed (or panicked) in the action.
+    #[error("the agent failed before replying")]
+    Dropped,
 }
 
-/// Decodes `request` as a request of `A` and serves it on `agent`: the server end of a remote
-/// call.
+type WireSink = Box<dyn FnOnce(Result<Vec<u8>, ServeError>) + Send>;
+
+/// Where a wire request's result goes: a function given, exactly once, the outcome bytes
+/// ([`OUTCOME_OK`] followed by the encoded result, or a failed outcome written with
+/// [`wire::write_error`](mabeam_core::wire::write_error)) or why there are none. Dropped
+/// unused, it hands over [`ServeError::Dropped`].
+pub struct WireReply {
+    sink: Option<WireSink>,
+}
+
+impl WireReply {
+    /// A reply handing its outcome to `sink`.
+    pub fn new(sink: impl FnOnce(Result<Vec<u8>, ServeError>) + Send + 'static) -> Self {
+        Self {
+            sink: Some(Box::new(sink)),
+        }
+    }
+
+    /// A reply nobody waits for (a cast): the result is neither encoded nor sent.
+    pub fn detached() -> Self {
+        Self { sink: None }
+    }
+
+    /// The same reply, keeping `guard` alive until the outcome is handed over (a detached
+    /// reply drops it at once).
+    pub fn holding<G: Send + 'static>(mut self, guard: G) -> Self {
+        match self.sink.take() {
+            None => Self::detached(),
+            Some(sink) => Self::new(move |outcome| {
+                sink(outcome);
+                drop(guard);
+            }),
+        }
+    }
+
+    /// True for a reply nobody waits for.
+    pub fn is_detached(&self) -> bool {
+        self.sink.is_none()
+    }
+
+    /// Hands `outcome` over now (for a failure found before the agent was reached).
+    pub fn send(mut self, outcome: Result<Vec<u8>, ServeError>) {
+        if let Some(sink) = self.sink.take() {
+            sink(outcome);
+        }
+    }
+
+    /// The typed [`Reply`] an action of result type `T` takes (used by the generated
+    /// [`RemoteAgent::wire_action`]).
+    #[doc(hidden)]
+    pub fn into_reply<T: Serialize + Send + 'static>(mut self) -> Reply<T> {
+        match self.sink.take() {
+            None => Reply::detached(),
+            Some(sink) => Reply::from_fn(move |value: Option<T>| {
+                sink(match value {
+                    Some(value) => encode_outcome(&value),
+                    None => Err(ServeError::Dropped),
+                })
+            }),
+        }
+    }
+}
+
+impl Drop for WireReply {
+    fn drop(&mut self) {
+        if let Some(sink) = self.sink.take() {
+            sink(Err(ServeError::Dropped));
+        }
+    }
+}
+
+impl fmt::Debug for WireReply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WireReply")
+            .field("detached", &self.sink.is_none())
+            .finish()
+    }
+}
+
+/// `OUTCOME_OK` followed by the encoded `value`.
+fn encode_outcome<T: Serialize>(value: &T) -> Result<Vec<u8>, ServeError> {
+    let mut out = Vec::with_capacity(16);
+    out.push(OUTCOME_OK);
+    codec::encode_into(&mut out, value).map_err(ServeError::Encode)?;
+    Ok(out)
+}
+
+/// Decodes `request` as a request of `A`, runs it on `agent` (waiting at most `timeout`, or
+/// forever with `None`) and returns its encoded result: the server end of a remote call.
 ///
 /// ```
 /// use mabeam_actors::prelude::*;
@@ -75,7 +162,35 @@ pub async fn serve_encoded<A: RemoteAgent>(
     timeout: Option<Duration>,
 ) -> Result<Vec<u8>, ServeError> {
     let request: A::Request = codec::decode(request).map_err(ServeError::Decode)?;
-    A::serve(agent, request, timeout).await
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let action = A::wire_action(
+        request,
+        WireReply::new(move |outcome| {
+            let _ = tx.send(outcome);
+        }),
+    );
+    let id = agent.id().clone();
+    agent
+        .cast(action)
+        .map_err(|_| CallError::NotRunning { id: id.clone() })?;
+    let outcome = match timeout {
+        Some(after) => tokio::time::timeout(after, rx)
+            .await
+            .map_err(|_| CallError::Timeout {
+                id: id.clone(),
+                after,
+            })?,
+        None => rx.await,
+    };
+    // As for a call: an agent that dropped the reply (it failed) is `NoReply`.
+    let no_reply = || ServeError::Call(CallError::NoReply { id: id.clone() });
+    let mut bytes = match outcome {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(ServeError::Dropped)) | Err(_) => return Err(no_reply()),
+        Ok(Err(other)) => return Err(other),
+    };
+    bytes.remove(0);
+    Ok(bytes)
 }
 
 /// Encodes a prepared request (a request struct `#[agent(remote)]` generated) in the wire form
@@ -91,10 +206,4 @@ where
 /// Decodes the encoded result of a remote call.
 pub fn decode_reply<T: DeserializeOwned>(reply: &[u8]) -> Result<T, CodecError> {
     codec::decode(reply)
-}
-
-/// Encodes an action's result (used by the generated [`RemoteAgent::serve`]).
-#[doc(hidden)]
-pub fn encode_result<T: Serialize>(result: &T) -> Result<Vec<u8>, ServeError> {
-    codec::encode(result).map_err(ServeError::Encode)
 }

@@ -50,6 +50,24 @@ impl Account {
     fn corrupt(&mut self) -> u64 {
         panic!("invariant broken")
     }
+
+    #[action]
+    fn memo(&mut self, note: Vec<u8>) -> u64 {
+        note.len() as u64
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn byte_arguments_travel_as_bytes_not_as_integer_arrays() {
+    let system = AgentSystem::builder().start().await.unwrap();
+    let account = system.spawn("acc", Account::default).await.unwrap();
+    // 1 KiB of bytes >= 128: as a msgpack array each would take two bytes.
+    let note = vec![200u8; 1024];
+    let wire = encode_request::<Account, _>(AccountMemo { note }).unwrap();
+    assert!(wire.len() < 1024 + 32, "{} bytes on the wire", wire.len());
+    let reply = serve_encoded(account, &wire, None).await.unwrap();
+    assert_eq!(decode_reply::<u64>(&reply).unwrap(), 1024);
+    system.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

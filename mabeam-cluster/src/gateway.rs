@@ -19,10 +19,12 @@ mod agent_types;
 mod cluster_ref;
 mod error;
 mod messages;
+mod node_link;
+mod outbox;
 
 pub(crate) use actor::{Gateway, GatewayArgs};
 pub(crate) use agent_types::AgentTypes;
 pub use cluster_ref::ClusterRef;
-pub(crate) use cluster_ref::NodeLink;
 pub use error::RemoteError;
 pub use messages::{GatewayMsg, GATEWAY_GROUP};
+pub(crate) use node_link::NodeLink;

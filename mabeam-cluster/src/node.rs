@@ -18,7 +18,7 @@ use std::sync::Arc;
 use mabeam_actors::RemoteAgent;
 
 use crate::connections::ConnectionsReader;
-use crate::gateway::{ClusterRef, GatewayMsg, NodeLink};
+use crate::gateway::{ClusterRef, GatewayMsg, NodeLink, RemoteError};
 use crate::gossip::Gossip;
 use crate::health::HealthReader;
 use crate::membership::{LEAVING, LEAVING_SEEN_KEY, STATUS_KEY};
@@ -192,6 +192,24 @@ impl Node {
     /// How many agents this node has passivated (their snapshots wait for the next call).
     pub fn passivated_agents(&self) -> usize {
         self.link.types.activations.passivated_count()
+    }
+
+    /// Publishes `signal` cluster-wide: on this node's bus and on the bus of every node it has
+    /// a session with, where matching subscribers get it as if it were local (its payload
+    /// encoded once). Control-lane signals overtake queued bulk traffic to each node; they
+    /// wait at most for the batch in flight. Returns the peers it was sent to.
+    ///
+    /// ```no_run
+    /// # async fn demo(node: &mabeam_cluster::Node) -> Result<(), Box<dyn std::error::Error>> {
+    /// use mabeam_core::{Lane, Signal, Topic};
+    ///
+    /// let stop = Signal::builder(Topic::new("jobs.stop")?).lane(Lane::Control).build();
+    /// let peers = node.publish(stop).await?;
+    /// println!("sent to {peers:?}");
+    /// # Ok(()) }
+    /// ```
+    pub async fn publish(&self, signal: mabeam_core::Signal) -> Result<Vec<String>, RemoteError> {
+        self.link.publish(signal).await
     }
 
     /// The peers it has an authenticated transport session with.

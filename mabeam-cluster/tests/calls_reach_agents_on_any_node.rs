@@ -118,6 +118,10 @@ async fn until_meshed(node: &Node, n: usize) {
 
 /// Nodes `b` and `c`: join, add 10 to every counter from here, and exit.
 async fn run_peer(name: &str, seed: String) {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .try_init();
     let node = start(name, Some(seed), false).await;
     until_meshed(&node, 3).await;
     for i in 0..COUNTERS {
@@ -135,7 +139,10 @@ async fn run_peer(name: &str, seed: String) {
 fn spawn_peer(name: &str, seed: SocketAddr) -> Child {
     Command::new(std::env::current_exe().unwrap())
         .args(["--node", name, &seed.to_string()])
-        .env("RUST_LOG", "error")
+        .env(
+            "RUST_LOG",
+            std::env::var("PEER_LOG").unwrap_or("error".into()),
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()

@@ -52,6 +52,14 @@ pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CodecError> {
     Ok(out)
 }
 
+/// Appends [`FORMAT_VERSION`] and the named-field MessagePack of `value` to `out` (what
+/// [`encode`] returns, without a buffer of its own).
+pub fn encode_into<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<(), CodecError> {
+    out.push(FORMAT_VERSION);
+    rmp_serde::encode::write_named(out, value)?;
+    Ok(())
+}
+
 /// Decodes bytes written by [`encode`].
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
     let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;

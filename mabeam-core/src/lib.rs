@@ -49,6 +49,7 @@ pub mod singleton;
 mod snapshot;
 pub mod supervision;
 mod topic;
+pub mod wire;
 
 pub use agent_id::AgentId;
 pub use codec::CodecError;

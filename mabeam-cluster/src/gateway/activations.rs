@@ -1,5 +1,6 @@
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, PoisonError, RwLock as StdRwLock};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock as StdRwLock};
 use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
@@ -10,30 +11,53 @@ use tokio::sync::RwLock;
 pub(crate) type Passivate =
     Arc<dyn Fn(AgentSystem, String) -> BoxFuture<'static, Option<Snapshot>> + Send + Sync>;
 
+/// Milliseconds since the first activation of this process: a clock two atomics can share.
+fn now_ms() -> u64 {
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_millis() as u64
+}
+
 /// One agent activated through the cluster on this node.
+///
+/// A call enters it (an atomic count) for its whole run, until its reply is sent.
+/// Passivation sets `closing` and then checks that no call is in; a call increments and then
+/// checks `closing`. Both use sequentially consistent order, so one of them always sees the
+/// other: no call runs between the snapshot and the stop, and the fast path needs no lock.
 pub(crate) struct Activation {
-    /// Calls hold it shared for their whole run; passivation holds it exclusively, so no call
-    /// runs between the snapshot and the stop.
+    inflight: AtomicUsize,
+    closing: AtomicBool,
+    /// Held exclusively while passivating: a call that found `closing` waits on it.
     pub(crate) gate: RwLock<()>,
     /// One activation at a time (the first restores the snapshot; the others find it).
     pub(crate) activating: tokio::sync::Mutex<()>,
-    last_used: Mutex<Instant>,
+    last_used_ms: AtomicU64,
     passivate: Passivate,
 }
 
+/// A call in progress on an activation; leaving (drop) marks the agent used.
+pub(crate) struct Entered(Arc<Activation>);
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        self.0.last_used_ms.store(now_ms(), Ordering::Relaxed);
+        self.0.inflight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl Activation {
-    pub(crate) fn touch(&self) {
-        *self
-            .last_used
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Instant::now();
+    /// Enters the activation for one call, unless it is being (or was) passivated: then the
+    /// caller waits on `gate` and takes a fresh record (a passivated one stays `closing`).
+    pub(crate) fn enter(self: &Arc<Self>) -> Option<Entered> {
+        self.inflight.fetch_add(1, Ordering::SeqCst);
+        let entered = Entered(self.clone());
+        if self.closing.load(Ordering::SeqCst) {
+            return None;
+        }
+        Some(entered)
     }
 
     fn idle_for(&self) -> Duration {
-        self.last_used
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .elapsed()
+        Duration::from_millis(now_ms().saturating_sub(self.last_used_ms.load(Ordering::Relaxed)))
     }
 }
 
@@ -64,11 +88,6 @@ impl Activations {
             .write()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(id.to_owned());
-        // Not counted as activated any more, nor passivated.
-        self.live
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(id);
     }
 
     /// Whether `id` is a singleton or one-per-node agent: only the cluster registry starts and
@@ -80,21 +99,31 @@ impl Activations {
             .contains(id)
     }
 
-    /// The activation record of `id` (made with `passivate` if it has none).
-    pub(crate) fn entry(&self, id: &str, passivate: impl FnOnce() -> Passivate) -> Arc<Activation> {
+    /// The activation record of `id`, if it has one (the fast path: no allocation).
+    pub(crate) fn get(&self, id: &str) -> Option<Arc<Activation>> {
         self.live
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .entry(id.to_owned())
-            .or_insert_with(|| {
-                Arc::new(Activation {
-                    gate: RwLock::new(()),
-                    activating: tokio::sync::Mutex::new(()),
-                    last_used: Mutex::new(Instant::now()),
-                    passivate: passivate(),
-                })
-            })
-            .clone()
+            .get(id)
+            .cloned()
+    }
+
+    /// The activation record of `id` (made with `passivate` if it has none).
+    pub(crate) fn entry(&self, id: &str, passivate: impl FnOnce() -> Passivate) -> Arc<Activation> {
+        let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = live.get(id) {
+            return found.clone();
+        }
+        let made = Arc::new(Activation {
+            inflight: AtomicUsize::new(0),
+            closing: AtomicBool::new(false),
+            gate: RwLock::new(()),
+            activating: tokio::sync::Mutex::new(()),
+            last_used_ms: AtomicU64::new(now_ms()),
+            passivate: passivate(),
+        });
+        live.insert(id.to_owned(), made.clone());
+        made
     }
 
     /// The snapshot `id` was passivated with, taken out (it is being reactivated).
@@ -122,8 +151,9 @@ impl Activations {
     }
 
     /// Passivates every agent idle for at least `idle`: snapshot, stop, keep the snapshot for
-    /// the next call. An agent in a call right now is left for the next sweep.
-    pub(crate) async fn sweep(&self, system: &AgentSystem, idle: Duration) {
+    /// the next call. An agent in a call right now is left for the next sweep. Returns how
+    /// many were passivated.
+    pub(crate) async fn sweep(&self, system: &AgentSystem, idle: Duration) -> usize {
         let candidates: Vec<(String, Arc<Activation>)> = self
             .live
             .lock()
@@ -132,12 +162,15 @@ impl Activations {
             .filter(|(id, a)| a.idle_for() >= idle && !self.is_managed(id))
             .map(|(id, a)| (id.clone(), a.clone()))
             .collect();
+        let mut passivated = 0;
         for (id, activation) in candidates {
             let Ok(_exclusive) = activation.gate.try_write() else {
                 continue;
             };
-            // Used again since the list was made.
-            if activation.idle_for() < idle {
+            activation.closing.store(true, Ordering::SeqCst);
+            // In a call, or used again since the list was made.
+            if activation.inflight.load(Ordering::SeqCst) > 0 || activation.idle_for() < idle {
+                activation.closing.store(false, Ordering::SeqCst);
                 continue;
             }
             let snapshot = (activation.passivate)(system.clone(), id.clone()).await;
@@ -151,7 +184,9 @@ impl Activations {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .remove(&id);
+            passivated += 1;
             tracing::debug!(agent = %id, "passivated");
         }
+        passivated
     }
 }

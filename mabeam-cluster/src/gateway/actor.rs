@@ -1,10 +1,9 @@
-use std::time::Duration;
-
-use mabeam_actors::AgentSystem;
+use mabeam_actors::{AgentSystem, ServeError, WireReply};
 use mabeam_core::codec;
-use ractor::{Actor, ActorProcessingErr, ActorRef};
+use mabeam_core::wire::{self, Batch, Envelope, Kind, WireSignal};
 
-use super::messages::Envelope;
+use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
+
 use super::{AgentTypes, GatewayMsg, RemoteError, GATEWAY_GROUP};
 
 /// The node's gateway actor; see the [module docs](super).
@@ -19,23 +18,173 @@ pub(crate) struct GatewayArgs {
     pub(crate) types: AgentTypes,
 }
 
-/// Decodes and runs one envelope; never fails, the failure is the outcome.
-async fn serve(args: &GatewayArgs, envelope: &[u8]) -> Result<Vec<u8>, RemoteError> {
-    let envelope: Envelope = codec::decode(envelope).map_err(|err| RemoteError::Decode {
-        what: "an envelope".to_owned(),
-        reason: err.to_string(),
-    })?;
-    let timeout = envelope.timeout_ms.map(Duration::from_millis);
-    args.types
-        .dispatch(
-            &args.node,
-            args.system.clone(),
-            &envelope.agent_type,
+/// The outcome bytes for a caller: the agent's (already outcome bytes), or its error encoded.
+fn outcome_bytes(agent: &str, outcome: Result<Vec<u8>, ServeError>) -> Vec<u8> {
+    match outcome {
+        Ok(bytes) => bytes,
+        Err(err) => error_bytes(&RemoteError::from_serve(agent, err)),
+    }
+}
+
+fn error_bytes(error: &RemoteError) -> Vec<u8> {
+    // A `RemoteError` is strings and numbers: encoding it cannot fail.
+    wire::write_error(&codec::encode(error).unwrap_or_default())
+}
+
+/// What became of one frame.
+enum Taken {
+    /// Delivered (or published).
+    Yes,
+    /// Dropped: malformed.
+    No,
+    /// Its agent must be activated first.
+    Later(WireReply),
+}
+
+impl GatewayArgs {
+    /// Delivers one envelope (a call or a cast) to its agent at once when the agent is active
+    /// here; gives the reply back when the agent must be activated first.
+    fn try_deliver(&self, envelope: &Envelope<'_>, reply: WireReply) -> Option<WireReply> {
+        self.types.deliver(
+            &self.node,
+            &self.system,
+            envelope.agent_type,
             envelope.agent,
             envelope.request,
-            timeout,
+            reply,
         )
-        .await
+    }
+
+    /// Activates the envelope's agent, then delivers.
+    async fn activate_and_deliver(&self, envelope: &Envelope<'_>, reply: WireReply) {
+        self.types
+            .activate_and_deliver(self.node.clone(), self.system.clone(), envelope, reply)
+            .await;
+    }
+
+    fn call(&self, bytes: Vec<u8>, port: RpcReplyPort<Vec<u8>>) {
+        let envelope = match Envelope::decode(&bytes) {
+            Ok(envelope) if envelope.kind == Kind::Call => envelope,
+            Ok(other) => {
+                tracing::warn!(node = %self.node, kind = ?other.kind, "a call message carries no call; dropped");
+                return;
+            }
+            Err(err) => {
+                tracing::warn!(node = %self.node, %err, "malformed call envelope from a peer; dropped");
+                let _ = port.send(error_bytes(&RemoteError::Decode {
+                    what: "an envelope".to_owned(),
+                    reason: err.to_string(),
+                }));
+                return;
+            }
+        };
+        let agent = envelope.agent.to_owned();
+        let reply = WireReply::new(move |outcome| {
+            let _ = port.send(outcome_bytes(&agent, outcome));
+        });
+        let Some(reply) = self.try_deliver(&envelope, reply) else {
+            return;
+        };
+        let args = self.clone();
+        tokio::spawn(async move {
+            // Decoded above: the same bytes decode again.
+            if let Ok(envelope) = Envelope::decode(&bytes) {
+                args.activate_and_deliver(&envelope, reply).await;
+            }
+        });
+    }
+
+    /// Takes one frame of a batch from `peer` without waiting.
+    fn take(&self, peer: &str, frame: &[u8]) -> Taken {
+        match Envelope::decode(frame) {
+            Ok(envelope) if envelope.kind == Kind::Cast => {
+                match self.try_deliver(&envelope, WireReply::detached()) {
+                    None => Taken::Yes,
+                    Some(reply) => Taken::Later(reply),
+                }
+            }
+            Ok(envelope) if envelope.kind == Kind::Signal => {
+                match WireSignal::decode(envelope.request) {
+                    Ok(signal) => {
+                        self.system.publish(signal);
+                        Taken::Yes
+                    }
+                    Err(err) => {
+                        tracing::warn!(node = %self.node, %peer, %err, "undecodable signal from a peer; dropped");
+                        Taken::No
+                    }
+                }
+            }
+            Ok(envelope) => {
+                tracing::warn!(node = %self.node, %peer, kind = ?envelope.kind, "a batch carries a call; dropped");
+                Taken::No
+            }
+            Err(err) => {
+                tracing::warn!(node = %self.node, %peer, %err, "malformed frame from a peer; dropped");
+                Taken::No
+            }
+        }
+    }
+
+    /// Takes every frame of a batch from `peer`, in order, and acks how many it took.
+    ///
+    /// Frames for active agents are delivered at once. From the first frame whose agent must
+    /// be activated, the rest of the batch goes on in a task, still in order, and the ack
+    /// waits for it: the peer sends its next batch only after the ack, so frames from one
+    /// node are delivered in the order it sent them.
+    fn batch(&self, peer: String, bytes: Vec<u8>, ack: RpcReplyPort<u32>) {
+        let frames = match Batch::frames(&bytes) {
+            Ok(frames) => frames,
+            Err(err) => {
+                tracing::warn!(node = %self.node, %peer, %err, "malformed batch from a peer; dropped");
+                let _ = ack.send(0);
+                return;
+            }
+        };
+        let mut taken = 0;
+        for (at, frame) in frames.iter().enumerate() {
+            match self.take(&peer, frame) {
+                Taken::Yes => taken += 1,
+                Taken::No => {}
+                Taken::Later(reply) => {
+                    let args = self.clone();
+                    tokio::spawn(async move {
+                        let taken = taken + args.finish_batch(&peer, &bytes, at, reply).await;
+                        let _ = ack.send(taken);
+                    });
+                    return;
+                }
+            }
+        }
+        let _ = ack.send(taken);
+    }
+
+    /// The rest of a batch from frame `from` on, whose agent must be activated first (for
+    /// `reply`); returns how many frames it took.
+    async fn finish_batch(&self, peer: &str, bytes: &[u8], from: usize, reply: WireReply) -> u32 {
+        let Ok(frames) = Batch::frames(bytes) else {
+            return 0;
+        };
+        let mut taken = 0;
+        let mut waiting = Some(reply);
+        for frame in &frames[from..] {
+            let outcome = match waiting.take() {
+                Some(reply) => Taken::Later(reply),
+                None => self.take(peer, frame),
+            };
+            match outcome {
+                Taken::Yes => taken += 1,
+                Taken::No => {}
+                Taken::Later(reply) => {
+                    if let Ok(envelope) = Envelope::decode(frame) {
+                        self.activate_and_deliver(&envelope, reply).await;
+                        taken += 1;
+                    }
+                }
+            }
+        }
+        taken
+    }
 }
 
 impl Actor for Gateway {
@@ -58,25 +207,10 @@ impl Actor for Gateway {
         message: Self::Msg,
         state: &mut Self::State,
     ) -> Result<(), ActorProcessingErr> {
+        // Nothing here awaits an agent: a slow or failing agent never holds the gateway.
         match message {
-            GatewayMsg::Call(envelope, reply) => {
-                // Each call in its own task: a slow or failing agent never holds the gateway.
-                let args = state.clone();
-                tokio::spawn(async move {
-                    let outcome = serve(&args, &envelope).await;
-                    if let Err(err) = &outcome {
-                        tracing::debug!(node = %args.node, %err, "remote call failed");
-                    }
-                    match codec::encode(&outcome) {
-                        Ok(bytes) => {
-                            let _ = reply.send(bytes);
-                        }
-                        Err(err) => {
-                            tracing::warn!(node = %args.node, %err, "cannot encode a remote call's outcome");
-                        }
-                    }
-                });
-            }
+            GatewayMsg::Call(bytes, port) => state.call(bytes, port),
+            GatewayMsg::Batch(peer, bytes, ack) => state.batch(peer, bytes, ack),
         }
         Ok(())
     }

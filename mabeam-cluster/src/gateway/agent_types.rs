@@ -6,25 +6,30 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
-use mabeam_actors::remote::serve_encoded;
-use mabeam_actors::{Agent, AgentRef, AgentSystem, ChildSpec, RemoteAgent};
+use mabeam_actors::{Agent, AgentRef, AgentSystem, CastError, ChildSpec, RemoteAgent, WireReply};
+use mabeam_core::codec;
+use mabeam_core::wire::{self, Envelope};
 
-use super::activations::{Activations, Passivate};
+use super::activations::{Activations, Entered, Passivate};
 use super::RemoteError;
+
+/// How long a request waits for an agent that is registered but not yet (or no longer) running.
+const START_WAIT: Duration = Duration::from_secs(5);
 
 /// Makes a fresh `A` (virtual activation).
 type Factory<A> = Arc<dyn Fn() -> A + Send + Sync>;
 
-/// Serves an encoded request on agent `id` of one type.
-type Dispatch = Arc<
-    dyn Fn(
-            AgentTypes,
-            String,
-            AgentSystem,
-            String,
-            Vec<u8>,
-            Option<Duration>,
-        ) -> BoxFuture<'static, Result<Vec<u8>, RemoteError>>
+/// Delivers an encoded request to a live agent of one type, without waiting: gives the reply
+/// back when the agent is not active here (the caller then takes [`Activate`]).
+type Deliver = Arc<
+    dyn Fn(&AgentTypes, &str, &AgentSystem, &str, &[u8], WireReply) -> Option<WireReply>
+        + Send
+        + Sync,
+>;
+
+/// Activates the agent if needed, then delivers (the slow path, in a task of its own).
+type Activate = Arc<
+    dyn Fn(AgentTypes, String, AgentSystem, String, Vec<u8>, WireReply) -> BoxFuture<'static, ()>
         + Send
         + Sync,
 >;
@@ -40,7 +45,8 @@ type StartManaged = Arc<
 type Runs = fn(&AgentSystem, &str) -> bool;
 
 struct Registered {
-    dispatch: Dispatch,
+    deliver: Deliver,
+    activate: Activate,
     start_managed: StartManaged,
     runs: Runs,
     /// A `Factory<A>` for the type's `A`.
@@ -78,6 +84,57 @@ fn passivator<A: Agent>() -> Passivate {
     })
 }
 
+/// Fails `reply` with `error`, encoded as the caller's outcome.
+pub(crate) fn fail(reply: WireReply, error: RemoteError) {
+    tracing::debug!(%error, "remote request failed");
+    // The reply carries outcome bytes: an error outcome is as good as a result.
+    match codec::encode(&error) {
+        Ok(bytes) => reply.send(Ok(wire::write_error(&bytes))),
+        Err(err) => reply.send(Err(mabeam_actors::ServeError::Encode(err))),
+    }
+}
+
+/// Decodes a request of `A`, or fails the reply with a decode error.
+fn decode_request<A: RemoteAgent>(
+    id: &str,
+    request: &[u8],
+    reply: WireReply,
+) -> Option<(A::Request, WireReply)> {
+    match codec::decode::<A::Request>(request) {
+        Ok(request) => Some((request, reply)),
+        Err(err) => {
+            reply.send(Err(mabeam_actors::ServeError::Decode(err)));
+            tracing::debug!(
+                agent = id,
+                agent_type = A::agent_type(),
+                "undecodable request"
+            );
+            None
+        }
+    }
+}
+
+/// Sends the wire action to `agent`, holding `entered` until its reply is handed over.
+fn send_action<A: RemoteAgent>(
+    agent: &AgentRef<A>,
+    request: A::Request,
+    reply: WireReply,
+    entered: Entered,
+) {
+    let action = A::wire_action(request, reply.holding(entered));
+    let Err(CastError::NotRunning { action, .. }) = agent.cast(action) else {
+        return;
+    };
+    // Starting (registered, not yet running) or restarting: wait for the instance.
+    let agent = agent.clone();
+    tokio::spawn(async move {
+        if agent.cast_when_running(action, START_WAIT).await.is_err() {
+            // Dropped with its reply, which tells the caller the agent failed.
+            tracing::debug!(agent = %agent.id(), "the agent stopped before taking a remote request");
+        }
+    });
+}
+
 impl AgentTypes {
     /// Registers `A`, made by `factory` when a call finds it not running.
     pub(crate) fn register<A, F>(&mut self, factory: F)
@@ -86,16 +143,33 @@ impl AgentTypes {
         F: Fn() -> A + Send + Sync + 'static,
     {
         let factory: Factory<A> = Arc::new(factory);
-        let dispatch: Dispatch = Arc::new(|types, node, system, id, request, timeout| {
+        let deliver: Deliver = Arc::new(|types, _node, system, id, request, reply| {
+            let active = types
+                .activations
+                .get(id)
+                .and_then(|activation| activation.enter())
+                .and_then(|entered| Some((system.registry().lookup::<A>(id).ok()?, entered)));
+            let Some((agent, entered)) = active else {
+                return Some(reply);
+            };
+            if let Some((request, reply)) = decode_request::<A>(id, request, reply) {
+                send_action(&agent, request, reply, entered);
+            }
+            None
+        });
+        let activate: Activate = Arc::new(|types, node, system, id, request, reply| {
             Box::pin(async move {
-                let id = &id;
-                types
-                    .with_agent::<A, _, _>(&node, &system, id, |agent| async move {
-                        serve_encoded(agent, &request, timeout)
-                            .await
-                            .map_err(|err| RemoteError::from_serve(id, err))
-                    })
-                    .await
+                let Some((request, reply)) = decode_request::<A>(&id, &request, reply) else {
+                    return;
+                };
+                let factory = match types.factory::<A>(&node) {
+                    Ok(factory) => factory,
+                    Err(err) => return fail(reply, err),
+                };
+                match types.enter_active::<A>(&system, &id, &factory).await {
+                    Ok((agent, entered)) => send_action(&agent, request, reply, entered),
+                    Err(err) => fail(reply, err),
+                }
             })
         });
         let start_managed: StartManaged = Arc::new(|types, node, system, id| {
@@ -107,7 +181,8 @@ impl AgentTypes {
         self.types.insert(
             A::agent_type(),
             Arc::new(Registered {
-                dispatch,
+                deliver,
+                activate,
                 start_managed,
                 runs: |system, id| system.registry().lookup::<A>(id).is_ok(),
                 factory: Arc::new(factory),
@@ -143,49 +218,106 @@ impl AgentTypes {
         Fut: Future<Output = Result<T, RemoteError>>,
     {
         let factory = self.factory::<A>(node)?;
-        if self.activations.is_managed(id) {
-            // A singleton or one-per-node agent: it runs where the registry started it.
-            let agent = system
-                .registry()
-                .lookup::<A>(id)
-                .map_err(|_| RemoteError::NotRunning {
+        let (agent, _entered) = self.enter_active::<A>(system, id, &factory).await?;
+        work(agent).await
+    }
+
+    /// The live `A` named `id`, entered for one call; activated first if needed.
+    async fn enter_active<A: Agent>(
+        &self,
+        system: &AgentSystem,
+        id: &str,
+        factory: &Factory<A>,
+    ) -> Result<(AgentRef<A>, Entered), RemoteError> {
+        loop {
+            let activation = self.activations.entry(id, passivator::<A>);
+            let Some(entered) = activation.enter() else {
+                // Being passivated: wait for the end, then take a fresh record.
+                let _done = activation.gate.read().await;
+                continue;
+            };
+            if let Ok(agent) = system.registry().lookup::<A>(id) {
+                return Ok((agent, entered));
+            }
+            if self.activations.is_managed(id) {
+                // A singleton or one-per-node agent runs where the registry started it.
+                return Err(RemoteError::NotRunning {
                     agent: id.to_owned(),
                     reason: "a singleton or one-per-node agent that does not run on this node \
                              now (it may be moving)"
                         .to_owned(),
-                })?;
-            return work(agent).await;
+                });
+            }
+            let agent = {
+                let _one = activation.activating.lock().await;
+                self.activate(system, id, factory).await?
+            };
+            return Ok((agent, entered));
         }
-        let activation = self.activations.entry(id, passivator::<A>);
-        let _active = activation.gate.read().await;
-        activation.touch();
-        let agent = {
-            let _one = activation.activating.lock().await;
-            self.activate(system, id, &factory).await?
-        };
-        let result = work(agent).await;
-        activation.touch();
-        result
     }
 
-    /// Serves an encoded request of type `agent_type` on agent `id`.
-    pub(crate) async fn dispatch(
+    /// Delivers an encoded request on agent `id` of type `agent_type` at once if the agent is
+    /// active here (the fast path: no task, no await); otherwise gives the reply back for
+    /// [`AgentTypes::activate_and_deliver`]. An unknown type fails the reply.
+    pub(crate) fn deliver(
         &self,
         node: &str,
-        system: AgentSystem,
+        system: &AgentSystem,
         agent_type: &str,
-        id: String,
-        request: Vec<u8>,
-        timeout: Option<Duration>,
-    ) -> Result<Vec<u8>, RemoteError> {
-        let registered =
-            self.types
-                .get(agent_type)
-                .ok_or_else(|| RemoteError::UnknownAgentType {
+        id: &str,
+        request: &[u8],
+        reply: WireReply,
+    ) -> Option<WireReply> {
+        let Some(registered) = self.types.get(agent_type) else {
+            fail(
+                reply,
+                RemoteError::UnknownAgentType {
                     node: node.to_owned(),
                     agent_type: agent_type.to_owned(),
-                })?;
-        (registered.dispatch)(self.clone(), node.to_owned(), system, id, request, timeout).await
+                },
+            );
+            return None;
+        };
+        (registered.deliver)(self, node, system, id, request, reply)
+    }
+
+    /// Activates the envelope's agent if needed, then delivers; gives up (the caller times
+    /// out) when that outlasts the envelope's timeout.
+    pub(crate) async fn activate_and_deliver(
+        &self,
+        node: String,
+        system: AgentSystem,
+        envelope: &Envelope<'_>,
+        reply: WireReply,
+    ) {
+        let agent_type = envelope.agent_type;
+        let Some(registered) = self.types.get(agent_type) else {
+            return fail(
+                reply,
+                RemoteError::UnknownAgentType {
+                    node,
+                    agent_type: agent_type.to_owned(),
+                },
+            );
+        };
+        let id = envelope.agent.to_owned();
+        let work = (registered.activate)(
+            self.clone(),
+            node,
+            system,
+            id.clone(),
+            envelope.request.to_vec(),
+            reply,
+        );
+        match envelope.timeout_ms {
+            None => work.await,
+            Some(ms) => {
+                let limit = Duration::from_millis(u64::from(ms));
+                if tokio::time::timeout(limit, work).await.is_err() {
+                    tracing::warn!(agent = %id, agent_type, "activation outlasted the caller's timeout");
+                }
+            }
+        }
     }
 
     /// The agent types registered here.

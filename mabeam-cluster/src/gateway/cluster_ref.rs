@@ -3,36 +3,22 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mabeam_actors::remote::{decode_reply, encode_request};
-use mabeam_actors::{AgentSystem, IntoAction, RemoteAgent};
+use mabeam_actors::{IntoAction, RemoteAgent, Reply};
 use mabeam_core::codec;
-use mabeam_core::membership::MemberStatus;
-use mabeam_core::placement::{Placement, PlacementKey};
-use ractor::rpc::CallResult;
-use ractor::ActorRef;
+use mabeam_core::placement::PlacementKey;
+use mabeam_core::wire::{self, Kind};
+use ractor::RpcReplyPort;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::messages::Envelope;
-use super::{AgentTypes, GatewayMsg, RemoteError, GATEWAY_GROUP};
-use crate::connections::ConnectionsReader;
-use crate::registry::{RegistryReader, Route};
-use crate::MembershipReader;
+use super::{NodeLink, RemoteError};
+use crate::registry::Route;
 
 /// How long a call through the cluster waits unless told otherwise.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// What a [`ClusterRef`] needs from its node (shared by every ref of that node).
-#[derive(Debug)]
-pub(crate) struct NodeLink {
-    pub(crate) node: String,
-    pub(crate) system: AgentSystem,
-    pub(crate) membership: MembershipReader,
-    pub(crate) connections: ConnectionsReader,
-    pub(crate) types: AgentTypes,
-    /// Where singletons and one-per-node agents run.
-    pub(crate) registry: RegistryReader,
-}
+/// How much longer than the caller waits a reply port stays open in ractor_cluster.
+const PORT_MARGIN: Duration = Duration::from_secs(1);
 
 /// A location-transparent handle on agent `id` of type `A`, wherever in the cluster it runs
 /// (or will run: a call activates it on its owner). Made by [`Node::agent`](crate::Node::agent).
@@ -40,8 +26,16 @@ pub(crate) struct NodeLink {
 /// Calls take the same request structs as a local `AgentRef` (`CounterAdd { by: 5 }` for an
 /// `add(by)` action). The owner is the rendezvous-hash owner among the `up` members; when it
 /// is this node, the call takes the local path (no encoding).
+///
+/// While the owner is unreachable (suspected by the failure detector, not yet declared down)
+/// calls fail at once with [`RemoteError::NodeUnreachable`]: its agents stay where they are
+/// until the node is down, and only then are activated on their new owner.
+///
+/// Messages from one node to one agent arrive in the order they were sent, casts and calls
+/// alike.
 pub struct ClusterRef<A> {
     id: String,
+    key: PlacementKey,
     link: Arc<NodeLink>,
     timeout: Duration,
     /// Calls go to this node, whatever placement says ([`Node::agent_on`](crate::Node::agent_on)).
@@ -53,6 +47,7 @@ impl<A> Clone for ClusterRef<A> {
     fn clone(&self) -> Self {
         Self {
             id: self.id.clone(),
+            key: self.key,
             link: self.link.clone(),
             timeout: self.timeout,
             pinned: self.pinned.clone(),
@@ -70,9 +65,24 @@ impl<A> fmt::Debug for ClusterRef<A> {
     }
 }
 
+fn encode_err(what: &str, reason: impl fmt::Display) -> RemoteError {
+    RemoteError::Encode {
+        what: what.to_owned(),
+        reason: reason.to_string(),
+    }
+}
+
+fn decode_err(what: &str, reason: impl fmt::Display) -> RemoteError {
+    RemoteError::Decode {
+        what: what.to_owned(),
+        reason: reason.to_string(),
+    }
+}
+
 impl<A: RemoteAgent> ClusterRef<A> {
     pub(crate) fn new(id: String, link: Arc<NodeLink>) -> Self {
         Self {
+            key: PlacementKey::new(A::agent_type(), &id),
             id,
             link,
             timeout: DEFAULT_TIMEOUT,
@@ -87,6 +97,19 @@ impl<A: RemoteAgent> ClusterRef<A> {
         self
     }
 
+    /// Where calls go when placement does not decide: the pinned node, or where the registry
+    /// runs a singleton or one-per-node agent (`Some(None)`: managed, but nowhere now).
+    fn routed(&self) -> Option<Option<String>> {
+        if let Some(node) = &self.pinned {
+            return Some(Some(node.clone()));
+        }
+        match self.link.registry.route(A::agent_type(), &self.id) {
+            Route::Unmanaged => None,
+            Route::To(node) => Some(Some(node)),
+            Route::Nowhere => Some(None),
+        }
+    }
+
     /// The agent's id.
     pub fn id(&self) -> &str {
         &self.id
@@ -98,27 +121,18 @@ impl<A: RemoteAgent> ClusterRef<A> {
         self
     }
 
-    /// The node that owns the agent now: the hash owner among the `up` members; for a
-    /// singleton, where it runs; for a one-per-node agent, this node if it hosts the type;
-    /// for a handle from [`Node::agent_on`](crate::Node::agent_on), that node.
+    /// The node that owns the agent now: the hash owner among the members that are `up` or
+    /// `unreachable` but not yet declared down (see [`MembershipReader::placement`](crate::MembershipReader::placement));
+    /// for a singleton, where it runs; for a one-per-node agent, this node if it hosts the
+    /// type; for a handle from [`Node::agent_on`](crate::Node::agent_on), that node.
     pub fn owner(&self) -> Option<String> {
-        if let Some(node) = &self.pinned {
-            return Some(node.clone());
+        if let Some(routed) = self.routed() {
+            return routed;
         }
-        match self.link.registry.route(A::agent_type(), &self.id) {
-            Route::To(node) => return Some(node),
-            Route::Nowhere => return None,
-            Route::Unmanaged => {}
-        }
-        let members = self.link.membership.members();
-        let placement = Placement::new(
-            members
-                .iter()
-                .filter(|m| m.status == MemberStatus::Up)
-                .map(|m| m.node.as_str()),
-        );
-        placement
-            .owner(&PlacementKey::new(A::agent_type(), &self.id))
+        self.link
+            .membership
+            .placement()
+            .owner(&self.key)
             .map(str::to_owned)
     }
 
@@ -128,13 +142,74 @@ impl<A: RemoteAgent> ClusterRef<A> {
         R: IntoAction<A, T> + Into<A::Request>,
         T: Serialize + DeserializeOwned + Send + 'static,
     {
-        let owner = self.owner().ok_or_else(|| RemoteError::NoOwner {
+        let placement = self.link.membership.placement();
+        let routed = self.routed();
+        let owner = match &routed {
+            Some(routed) => routed.as_deref(),
+            None => placement.owner(&self.key),
+        }
+        .ok_or_else(|| RemoteError::NoOwner {
             agent: self.id.clone(),
         })?;
         if owner == self.link.node {
             return self.local(request).await;
         }
-        self.remote(&owner, request).await
+        self.remote(owner, request).await
+    }
+
+    /// Sends `request` to the agent without waiting for its result (fire-and-forget, like
+    /// `AgentRef::tell`). Returns once the request is on its way: in the agent's mailbox when
+    /// it is local, queued for its node otherwise (batched with other casts under load).
+    pub async fn cast<T, R>(&self, request: R) -> Result<(), RemoteError>
+    where
+        R: IntoAction<A, T> + Into<A::Request>,
+        T: Send + 'static,
+    {
+        let placement = self.link.membership.placement();
+        let routed = self.routed();
+        let owner = match &routed {
+            Some(routed) => routed.as_deref(),
+            None => placement.owner(&self.key),
+        }
+        .ok_or_else(|| RemoteError::NoOwner {
+            agent: self.id.clone(),
+        })?;
+        if owner == self.link.node {
+            let link = &self.link;
+            let id = &self.id;
+            return link
+                .types
+                .with_agent::<A, (), _>(&link.node, &link.system, id, |agent| async move {
+                    let action = request.into_action(Reply::detached());
+                    agent
+                        .cast_when_running(action, DEFAULT_TIMEOUT)
+                        .await
+                        .map_err(|_| RemoteError::NotRunning {
+                            agent: id.clone(),
+                            reason: "stopped while the cast was sent".to_owned(),
+                        })
+                })
+                .await;
+        }
+        let mut frame = Vec::with_capacity(64);
+        wire::write_envelope(&mut frame, Kind::Cast, A::agent_type(), &self.id, None)
+            .map_err(|e| encode_err("the envelope", e))?;
+        codec::encode_into(&mut frame, &request.into())
+            .map_err(|e| encode_err("the request", e))?;
+        if self.link.membership.is_unreachable(owner) {
+            return Err(RemoteError::NodeUnreachable {
+                node: owner.to_owned(),
+                reason: "unreachable (not yet declared down)".to_owned(),
+            });
+        }
+        let outbox = self.link.outbox(owner)?;
+        outbox
+            .push(frame)
+            .await
+            .map_err(|_| RemoteError::NodeUnreachable {
+                node: owner.to_owned(),
+                reason: "the session closed".to_owned(),
+            })
     }
 
     async fn local<T, R>(&self, request: R) -> Result<T, RemoteError>
@@ -164,52 +239,46 @@ impl<A: RemoteAgent> ClusterRef<A> {
             node: owner.to_owned(),
             reason: reason.to_owned(),
         };
-        let node_id = self
-            .link
-            .connections
-            .node_id(owner)
-            .ok_or_else(|| unreachable("no transport session"))?;
-        let gateway = ractor::pg::get_members(&GATEWAY_GROUP.to_owned())
-            .into_iter()
-            // A local actor's id reports node 0, which may also be a session's id.
-            .find(|cell| !cell.get_id().is_local() && cell.get_id().node() == node_id)
-            .ok_or_else(|| unreachable("its gateway is not known yet"))?;
-        let encode_err = |what: &str, err: codec::CodecError| RemoteError::Encode {
-            what: what.to_owned(),
-            reason: err.to_string(),
-        };
-        let envelope = Envelope {
-            agent_type: A::agent_type().to_owned(),
-            agent: self.id.clone(),
-            timeout_ms: Some(self.timeout.as_millis() as u64),
-            request: encode_request::<A, R>(request).map_err(|e| encode_err("the request", e))?,
-        };
-        let envelope = codec::encode(&envelope).map_err(|e| encode_err("the envelope", e))?;
-        let gateway: ActorRef<GatewayMsg> = gateway.into();
-        // The owner enforces the timeout on the agent; the margin covers the way back.
-        let wait = self.timeout + Duration::from_millis(500);
-        let outcome = match gateway
-            .call(|reply| GatewayMsg::Call(envelope, reply), Some(wait))
-            .await
-        {
-            Ok(CallResult::Success(bytes)) => bytes,
-            Ok(CallResult::Timeout) => {
+        let mut envelope = Vec::with_capacity(64);
+        wire::write_envelope(
+            &mut envelope,
+            Kind::Call,
+            A::agent_type(),
+            &self.id,
+            Some(self.timeout.as_millis() as u64),
+        )
+        .map_err(|e| encode_err("the envelope", e))?;
+        codec::encode_into(&mut envelope, &request.into())
+            .map_err(|e| encode_err("the request", e))?;
+        if self.link.membership.is_unreachable(owner) {
+            return Err(unreachable("unreachable (not yet declared down)"));
+        }
+        let gateway = self.link.gateway(owner)?;
+        // Casts sent before this call reach the agent first.
+        self.link.flushed(owner).await;
+        // The caller's clock decides (the owner has no timer on the fast path). The port
+        // itself lives a little longer, so ractor_cluster's own expiry of it never races the
+        // caller's timeout (which would look like a closed session).
+        let (tx, rx) = ractor::concurrency::oneshot();
+        let port = RpcReplyPort::from((tx, self.timeout + PORT_MARGIN));
+        gateway
+            .cast(super::GatewayMsg::Call(envelope, port))
+            .map_err(|err| unreachable(&err.to_string()))?;
+        let outcome = match tokio::time::timeout(self.timeout, rx).await {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(_)) => return Err(unreachable("the session closed before the reply")),
+            Err(_) => {
                 return Err(RemoteError::Timeout {
                     agent: self.id.clone(),
-                    after_ms: wait.as_millis() as u64,
+                    after_ms: self.timeout.as_millis() as u64,
                 })
             }
-            Ok(CallResult::SenderError) => {
-                return Err(unreachable("the session closed before the reply"))
+        };
+        match wire::decode_outcome(&outcome).map_err(|e| decode_err("the outcome", e))? {
+            Ok(result) => codec::decode(result).map_err(|e| decode_err("the result", e)),
+            Err(error) => {
+                Err(codec::decode::<RemoteError>(error).map_err(|e| decode_err("the error", e))?)
             }
-            Err(err) => return Err(unreachable(&err.to_string())),
-        };
-        let decode_err = |what: &str, err: codec::CodecError| RemoteError::Decode {
-            what: what.to_owned(),
-            reason: err.to_string(),
-        };
-        let outcome: Result<Vec<u8>, RemoteError> =
-            codec::decode(&outcome).map_err(|e| decode_err("the outcome", e))?;
-        decode_reply(&outcome?).map_err(|e| decode_err("the result", e))
+        }
     }
 }

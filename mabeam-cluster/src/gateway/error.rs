@@ -99,6 +99,9 @@ impl RemoteError {
                 what: format!("the request to `{agent}`"),
                 reason: reason.to_string(),
             },
+            ServeError::Dropped => Self::AgentFailed {
+                agent: agent.to_owned(),
+            },
             ServeError::Encode(reason) => Self::Encode {
                 what: format!("the result of `{agent}`"),
                 reason: reason.to_string(),

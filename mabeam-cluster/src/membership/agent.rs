@@ -9,6 +9,7 @@ use mabeam_core::membership::{
     declared_down, Incarnation, Member, MemberEvent, MemberStatus, MembershipView, Observed,
     Rejoined,
 };
+use mabeam_core::placement::Placement;
 use tokio::sync::watch;
 
 use crate::connections::ConnectionsReader;
@@ -60,6 +61,9 @@ pub struct Membership {
 #[derive(Debug, Clone, Default)]
 pub struct MembershipReader {
     members: Arc<RwLock<Vec<Member>>>,
+    /// The hash placement over the members that own agents (`up`, or `unreachable` but not
+    /// yet declared down), made once per change.
+    owners: Arc<RwLock<Arc<Placement>>>,
 }
 
 impl MembershipReader {
@@ -86,8 +90,35 @@ impl MembershipReader {
             .cloned()
     }
 
+    /// The hash placement calls through the cluster route by: over the members that own
+    /// agents — `up`, or `unreachable` and not yet declared down. An unreachable owner keeps
+    /// its agents (calls to them fail with `NodeUnreachable`) until it is down; only then do
+    /// they move, so a suspicion alone never starts a second copy of an agent.
+    pub fn placement(&self) -> Arc<Placement> {
+        self.owners
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// True when `node` is a member this node cannot reach now (suspected, not yet down).
+    pub fn is_unreachable(&self, node: &str) -> bool {
+        self.members
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .any(|m| m.node == node && m.status == MemberStatus::Unreachable)
+    }
+
     fn replace(&self, members: Vec<Member>) {
+        let owners = Placement::new(
+            members
+                .iter()
+                .filter(|m| matches!(m.status, MemberStatus::Up | MemberStatus::Unreachable))
+                .map(|m| m.node.as_str()),
+        );
         *self.members.write().unwrap_or_else(PoisonError::into_inner) = members;
+        *self.owners.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(owners);
     }
 }
 

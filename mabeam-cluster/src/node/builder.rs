@@ -385,14 +385,14 @@ impl NodeBuilder {
         if let (Some(listen), Some(tls)) = (self.listen_addr, &self.tls) {
             tracing::info!(%listen, server_name = tls.server_name(), "transport: mutual TLS");
         }
-        let link = Arc::new(NodeLink {
-            node: self.name.clone(),
-            system: system.clone(),
-            membership: membership.clone(),
-            connections: connections.clone(),
-            types: self.agent_types.clone(),
-            registry: registry.clone(),
-        });
+        let link = Arc::new(NodeLink::new(
+            self.name.clone(),
+            system.clone(),
+            membership.clone(),
+            connections.clone(),
+            self.agent_types.clone(),
+            registry.clone(),
+        ));
         let passivation = {
             let (activations, system, idle) = (
                 self.agent_types.activations.clone(),

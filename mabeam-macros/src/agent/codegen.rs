@@ -384,25 +384,30 @@ pub(crate) fn generate(def: &AgentDef) -> TokenStream {
                 .map(|ty| quote_spanned!(ty.span()=> __assert_wire::<#ty>();))
         });
         let request_enum = format_ident!("{}Request", ident);
+        // `Vec<u8>` arguments travel as msgpack `bin`, not as an array of integers.
+        let bytes_path = quote!(#p::serde_bytes).to_string().replace(' ', "");
         let request_variants = def.actions.iter().map(|a| {
             let variant = &a.variant;
-            let fields = a.method.args.iter().map(|(n, t)| quote!(#n: #t));
+            let fields = a.method.args.iter().map(|(n, t)| {
+                let is_bytes = quote!(#t).to_string().replace(' ', "") == "Vec<u8>";
+                if is_bytes {
+                    quote!(#[serde(with = #bytes_path)] #n: #t)
+                } else {
+                    quote!(#n: #t)
+                }
+            });
             quote!(#variant { #(#fields,)* })
         });
-        let serve_arms = def.actions.iter().map(|a| {
+        let wire_arms = def.actions.iter().map(|a| {
             let variant = &a.variant;
             let request = format_ident!("{}{}", ident, variant);
+            let output = &a.method.output;
             let names: Vec<_> = a.method.args.iter().map(|(n, _)| n).collect();
             quote! {
-                #request_enum::#variant { #(#names),* } => ::std::boxed::Box::pin(async move {
-                    let call = agent.request(#request { #(#names),* });
-                    let call = match timeout {
-                        ::core::option::Option::Some(t) => call.timeout(t),
-                        ::core::option::Option::None => call.no_timeout(),
-                    };
-                    let result = call.await?;
-                    #p::encode_result(&result)
-                }),
+                #request_enum::#variant { #(#names),* } => #p::IntoAction::<Self, #output>::into_action(
+                    #request { #(#names),* },
+                    reply.into_reply::<#output>(),
+                ),
             }
         });
         let into_wire = def.actions.iter().map(|a| {
@@ -444,13 +449,9 @@ pub(crate) fn generate(def: &AgentDef) -> TokenStream {
             impl #p::RemoteAgent for #self_ty {
                 type Request = #request_enum;
 
-                fn serve(
-                    agent: #p::AgentRef<Self>,
-                    request: #request_enum,
-                    timeout: ::core::option::Option<#p::Duration>,
-                ) -> #p::BoxFuture<'static, ::core::result::Result<::std::vec::Vec<u8>, #p::ServeError>> {
+                fn wire_action(request: #request_enum, reply: #p::WireReply) -> <Self as #p::Agent>::Action {
                     match request {
-                        #(#serve_arms)*
+                        #(#wire_arms)*
                     }
                 }
             }

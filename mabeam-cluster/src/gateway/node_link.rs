@@ -1,0 +1,153 @@
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+use mabeam_actors::AgentSystem;
+use mabeam_core::wire::{self, Kind, WireSignal};
+use mabeam_core::{Lane, Signal};
+use ractor::ActorRef;
+use ractor_cluster::NodeId;
+
+use super::outbox::Outbox;
+use super::{AgentTypes, GatewayMsg, RemoteError, GATEWAY_GROUP};
+use crate::connections::ConnectionsReader;
+use crate::registry::RegistryReader;
+use crate::MembershipReader;
+
+/// What a [`ClusterRef`](super::ClusterRef) needs from its node (shared by every ref of that
+/// node): the membership (placement), the sessions, the agent types, and per peer the
+/// gateway's address and the outbox of casts and signals.
+#[derive(Debug)]
+pub(crate) struct NodeLink {
+    pub(crate) node: String,
+    pub(crate) system: AgentSystem,
+    pub(crate) membership: MembershipReader,
+    pub(crate) connections: ConnectionsReader,
+    pub(crate) types: AgentTypes,
+    /// Where singletons and one-per-node agents run.
+    pub(crate) registry: RegistryReader,
+    gateways: Mutex<HashMap<String, (NodeId, ActorRef<GatewayMsg>)>>,
+    outboxes: Mutex<HashMap<String, Outbox>>,
+}
+
+impl NodeLink {
+    pub(crate) fn new(
+        node: String,
+        system: AgentSystem,
+        membership: MembershipReader,
+        connections: ConnectionsReader,
+        types: AgentTypes,
+        registry: RegistryReader,
+    ) -> Self {
+        Self {
+            node,
+            system,
+            membership,
+            connections,
+            types,
+            registry,
+            gateways: Mutex::default(),
+            outboxes: Mutex::default(),
+        }
+    }
+
+    fn unreachable(peer: &str, reason: &str) -> RemoteError {
+        RemoteError::NodeUnreachable {
+            node: peer.to_owned(),
+            reason: reason.to_owned(),
+        }
+    }
+
+    /// The session id with `peer`, and its gateway there.
+    fn session(&self, peer: &str) -> Result<(NodeId, ActorRef<GatewayMsg>), RemoteError> {
+        let node_id = self
+            .connections
+            .node_id(peer)
+            .ok_or_else(|| Self::unreachable(peer, "no transport session"))?;
+        let mut gateways = self.gateways.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((id, gateway)) = gateways.get(peer) {
+            if *id == node_id {
+                return Ok((node_id, gateway.clone()));
+            }
+        }
+        let gateway: ActorRef<GatewayMsg> = ractor::pg::get_members(&GATEWAY_GROUP.to_owned())
+            .into_iter()
+            // A local actor's id reports node 0, which may also be a session's id.
+            .find(|cell| !cell.get_id().is_local() && cell.get_id().node() == node_id)
+            .ok_or_else(|| Self::unreachable(peer, "its gateway is not known yet"))?
+            .into();
+        gateways.insert(peer.to_owned(), (node_id, gateway.clone()));
+        Ok((node_id, gateway))
+    }
+
+    /// The gateway of `peer` (cached per transport session).
+    pub(crate) fn gateway(&self, peer: &str) -> Result<ActorRef<GatewayMsg>, RemoteError> {
+        self.session(peer).map(|(_, gateway)| gateway)
+    }
+
+    /// The outbox of `peer` for its current session (started if needed).
+    pub(crate) fn outbox(&self, peer: &str) -> Result<Outbox, RemoteError> {
+        let (node_id, gateway) = self.session(peer)?;
+        let mut outboxes = self.outboxes.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(outbox) = outboxes.get(peer) {
+            if outbox.node_id == node_id && outbox.is_open() {
+                return Ok(outbox.clone());
+            }
+        }
+        let outbox = Outbox::start(self.node.clone(), peer.to_owned(), node_id, gateway);
+        outboxes.insert(peer.to_owned(), outbox.clone());
+        Ok(outbox)
+    }
+
+    /// Waits until the casts queued for `peer` so far are delivered (at once when none wait).
+    pub(crate) async fn flushed(&self, peer: &str) {
+        let outbox = self
+            .outboxes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(peer)
+            .cloned();
+        if let Some(outbox) = outbox {
+            // A closed outbox lost its frames already: nothing to wait for.
+            let _ = outbox.flushed().await;
+        }
+    }
+
+    /// Publishes `signal` on this node's bus and on every connected peer's: control-lane
+    /// signals go at the head of each peer's next batch. Returns the peers it was queued for.
+    pub(crate) async fn publish(&self, signal: Signal) -> Result<Vec<String>, RemoteError> {
+        let mut frame = Vec::with_capacity(128);
+        wire::write_envelope(&mut frame, Kind::Signal, "", "", None).map_err(|e| {
+            RemoteError::Encode {
+                what: "a signal envelope".to_owned(),
+                reason: e.to_string(),
+            }
+        })?;
+        frame.extend_from_slice(
+            &WireSignal::encode(&signal).map_err(|e| RemoteError::Encode {
+                what: format!("signal `{}`", signal.topic()),
+                reason: e.to_string(),
+            })?,
+        );
+        let urgent = signal.lane() == Lane::Control;
+        self.system.publish(signal);
+        let mut reached = Vec::new();
+        for peer in self.connections.connected() {
+            let outbox = match self.outbox(&peer) {
+                Ok(outbox) => outbox,
+                Err(err) => {
+                    tracing::debug!(node = %self.node, %peer, %err, "signal not sent to a peer");
+                    continue;
+                }
+            };
+            let queued = if urgent {
+                outbox.push_urgent(frame.clone())
+            } else {
+                outbox.push(frame.clone()).await
+            };
+            if queued.is_ok() {
+                reached.push(peer);
+            }
+        }
+        Ok(reached)
+    }
+}
