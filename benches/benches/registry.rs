@@ -30,7 +30,7 @@ use mabeam_cluster::{MemberStatus, Node};
 
 const GOSSIP_MS: u64 = 100;
 const ROUNDS: usize = 5;
-const NAMES_PER_ROUND: usize = 10;
+const NAMES_PER_ROUND: usize = 20;
 const PATIENCE: Duration = Duration::from_secs(60);
 
 #[derive(Default)]

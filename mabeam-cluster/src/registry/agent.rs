@@ -19,8 +19,8 @@ use crate::MembershipReader;
 /// The node's side of the cluster registry: cluster-wide names, singletons and one-per-node
 /// agents (see the [module docs](crate::registry)).
 ///
-/// Every gossip interval and on every membership change it reads the claims, specs and agent
-/// types the other nodes gossip, plans with the pure
+/// Every gossip interval, whenever a live node's gossip changes, and on every membership
+/// change, it reads the claims, specs and agent types the other nodes gossip, plans with the pure
 /// [`Planner`](mabeam_core::singleton::Planner), and carries the plan out: it starts and stops
 /// managed agents, gossips and withdraws this node's claims, and stops an agent whose name
 /// was lost (logging the winner, and publishing [`NameLost`]).
@@ -508,10 +508,25 @@ impl ClusterRegistry {
         self.reconcile(ctx).await;
     }
 
+    /// On every change of what a live node gossips (a claim, a spec): no wait for the tick.
+    #[sensor(stream = "gossip_changes")]
+    async fn on_gossip_change(&mut self, ctx: &mut Ctx<Self>, _change: ()) {
+        self.reconcile(ctx).await;
+    }
+
     /// On every membership change: a holder may be down, an owner may have changed.
     #[on_signal("cluster.node.*")]
     async fn on_member_change(&mut self, ctx: &mut Ctx<Self>, _signal: Signal) {
         self.reconcile(ctx).await;
+    }
+
+    fn gossip_changes(&self) -> impl Stream<Item = ()> + Send + 'static {
+        // A watch keeps only the latest change: a burst of changes is one plan.
+        futures::stream::unfold(self.gossip.live(), |mut live| async move {
+            live.changed().await.ok()?;
+            live.borrow_and_update();
+            Some(((), live))
+        })
     }
 
     fn ticks(&self) -> impl Stream<Item = ()> + Send + 'static {
