@@ -16,6 +16,8 @@
 //! - [`discovery`]: how a node finds the others — seeds, DNS A/AAAA and SRV names
 //!   re-resolved every round, authenticated UDP multicast beacons — run by the
 //!   `mabeam.discovery` agent.
+//! - [`registry`]: cluster-wide names (`register_name` / `whereis`), cluster singletons and
+//!   one-per-node agents, run by the `mabeam.registry` agent.
 //! - [`admin`]: an HTTP endpoint with the membership as JSON, and liveness/readiness routes.
 //! - The `mabeam` binary: `mabeam node ...` runs a node until SIGINT/SIGTERM, then leaves
 //!   gracefully; `mabeam status --admin ADDR` prints the membership table.
@@ -37,6 +39,7 @@ pub mod gossip;
 pub mod health;
 mod membership;
 mod node;
+pub mod registry;
 pub mod tls;
 
 pub use discovery::{Discovery, MulticastConfig};

@@ -22,6 +22,9 @@ use crate::gateway::{ClusterRef, GatewayMsg, NodeLink, RemoteError};
 use crate::gossip::Gossip;
 use crate::health::HealthReader;
 use crate::membership::{LEAVING, LEAVING_SEEN_KEY, STATUS_KEY};
+use crate::registry::{
+    Claim, ClusterRegistry, ClusterRegistryHandle, RegistryError, RegistryReader, SingletonSpec,
+};
 use crate::MembershipReader;
 use mabeam_core::membership::Incarnation;
 
@@ -43,6 +46,8 @@ pub struct Node {
     link: Arc<NodeLink>,
     passivation: JoinHandle<()>,
     gateway: ractor::ActorRef<GatewayMsg>,
+    registry: RegistryReader,
+    registry_agent: mabeam_actors::AgentRef<ClusterRegistry>,
 }
 
 impl Node {
@@ -93,6 +98,90 @@ impl Node {
     /// there if needed.
     pub fn agent<A: RemoteAgent>(&self, id: impl Into<String>) -> ClusterRef<A> {
         ClusterRef::new(id.into(), self.link.clone())
+    }
+
+    /// A handle on agent `id` of type `A` *on `node`*, whatever placement says: for reaching
+    /// a given node's copy of a one-per-node agent (a call to an agent that does not run there
+    /// activates it there, unless it is a singleton or one-per-node agent).
+    pub fn agent_on<A: RemoteAgent>(
+        &self,
+        node: impl Into<String>,
+        id: impl Into<String>,
+    ) -> ClusterRef<A> {
+        ClusterRef::new(id.into(), self.link.clone()).pinned_to(node.into())
+    }
+
+    /// Gives local agent `agent` the cluster-wide name `name` (Erlang's
+    /// `global:register_name`). Refused when the name is held as far as this node knows.
+    /// Two nodes registering one name at once both succeed here; once their claims meet, the
+    /// conflict policy keeps one (the highest epoch, then the oldest registration) and the
+    /// other node stops its agent (see [`registry`](crate::registry)). The name is withdrawn
+    /// when the agent stops.
+    pub async fn register_name(
+        &self,
+        name: impl Into<String>,
+        agent: impl Into<String>,
+    ) -> Result<(), RegistryError> {
+        self.registry_agent
+            .register(name.into(), agent.into())
+            .await
+            .map_err(|err| RegistryError::Unavailable(err.to_string()))?
+    }
+
+    /// Gives up this node's registration of `name`; false if it held none.
+    pub async fn unregister_name(&self, name: impl Into<String>) -> bool {
+        self.registry_agent
+            .unregister(name.into())
+            .await
+            .unwrap_or(false)
+    }
+
+    /// Where cluster-wide `name` is held (node and agent id): a registered agent, or a
+    /// singleton. Answered locally, from what this node last learned through gossip.
+    pub fn whereis(&self, name: &str) -> Option<Arc<Claim>> {
+        self.registry.whereis(name)
+    }
+
+    /// The cluster registry as this node sees it (names, singletons, what runs here).
+    pub fn registry(&self) -> &RegistryReader {
+        &self.registry
+    }
+
+    /// Starts the cluster singleton `name` of type `A` (the seeds' `start_singleton`): one
+    /// runs in the cluster, on the rendezvous owner of its key among the `up` nodes hosting
+    /// `A`, and moves when that changes (a fresh `A` from the type's factory: state does not
+    /// move with it). Every node learns it, so starting it from several nodes is harmless.
+    /// Returns a handle that reaches it from here; `node.agent::<A>(name)` on any node does
+    /// too.
+    pub async fn start_singleton<A: RemoteAgent>(
+        &self,
+        name: impl Into<String>,
+    ) -> Result<ClusterRef<A>, RegistryError> {
+        let name = name.into();
+        self.start_managed(SingletonSpec::cluster(name.clone(), A::agent_type()))
+            .await?;
+        Ok(self.agent(name))
+    }
+
+    /// Starts the one-per-node agent `name` of type `A` (the seeds' `start_replicated`):
+    /// every node hosting `A` runs its own, nodes joining later too. Returns a handle on this
+    /// node's copy (or, when this node does not host `A`, another node's); reach a given
+    /// node's copy with [`Node::agent_on`].
+    pub async fn start_per_node<A: RemoteAgent>(
+        &self,
+        name: impl Into<String>,
+    ) -> Result<ClusterRef<A>, RegistryError> {
+        let name = name.into();
+        self.start_managed(SingletonSpec::per_node(name.clone(), A::agent_type()))
+            .await?;
+        Ok(self.agent(name))
+    }
+
+    async fn start_managed(&self, spec: SingletonSpec) -> Result<(), RegistryError> {
+        self.registry_agent
+            .start(spec)
+            .await
+            .map_err(|err| RegistryError::Unavailable(err.to_string()))?
     }
 
     /// How many agents are active on this node through the cluster (activated by calls).
@@ -146,6 +235,11 @@ impl Node {
     pub async fn shutdown(self) {
         self.gossip.set_self(STATUS_KEY, LEAVING).await;
         self.await_leave_acknowledged().await;
+        // The registry has handed its singletons over by now. Quiet it before stopping it: it
+        // must not be waiting on the root supervisor (starting or stopping an agent) while
+        // the root waits for it to stop.
+        self.registry.close();
+        let _ = self.system.stop_agent(crate::registry::AGENT_NAME).await;
         // Discovery first: it would keep asking the stopped gossip layer to contact peers.
         let _ = self.system.stop_agent(crate::discovery::AGENT_NAME).await;
         self.gossip.shutdown().await;
@@ -162,9 +256,14 @@ impl Node {
         if self.owns_system {
             self.system.shutdown().await;
         } else {
-            // The application's system goes on: stop only the node's own agents.
+            // The application's system goes on: stop only the node's own agents, and the
+            // singletons and one-per-node agents it ran.
+            let managed = self.registry.running_here();
             for agent in ["mabeam.connections", "mabeam.health", "mabeam.membership"] {
                 let _ = self.system.stop_agent(agent).await;
+            }
+            for agent in managed {
+                let _ = self.system.stop_agent(&agent).await;
             }
         }
         tracing::info!(node = %self.name, "left the cluster");

@@ -16,6 +16,8 @@
 //! - [`membership`]: the membership view every node keeps (statuses, generations, events).
 //! - [`names`]: cluster-wide names, with the conflict policy every node applies alike.
 //! - [`placement`]: which node owns an agent, computed alike on every node (rendezvous hashing).
+//! - [`singleton`]: cluster singletons, one-per-node agents and registered names — what each
+//!   node must run.
 //! - [`supervision`]: the OTP restart rules (strategies, restart types, intensity, backoff).
 //!
 //! ```
@@ -43,6 +45,7 @@ pub mod membership;
 pub mod names;
 pub mod placement;
 mod signal;
+pub mod singleton;
 mod snapshot;
 pub mod supervision;
 mod topic;

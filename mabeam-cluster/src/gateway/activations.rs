@@ -1,6 +1,6 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock as StdRwLock};
 use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
@@ -67,6 +67,9 @@ impl Activation {
 pub(crate) struct Activations {
     live: Arc<Mutex<HashMap<String, Arc<Activation>>>>,
     passivated: Arc<Mutex<HashMap<String, Snapshot>>>,
+    /// Singletons and one-per-node agents: started and stopped by the cluster registry only,
+    /// never activated by a call nor passivated.
+    managed: Arc<StdRwLock<HashSet<String>>>,
 }
 
 impl std::fmt::Debug for Activations {
@@ -79,6 +82,23 @@ impl std::fmt::Debug for Activations {
 }
 
 impl Activations {
+    /// Hands `id` over to the cluster registry (see [`Activations::is_managed`]).
+    pub(crate) fn manage(&self, id: &str) {
+        self.managed
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id.to_owned());
+    }
+
+    /// Whether `id` is a singleton or one-per-node agent: only the cluster registry starts and
+    /// stops it.
+    pub(crate) fn is_managed(&self, id: &str) -> bool {
+        self.managed
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(id)
+    }
+
     /// The activation record of `id`, if it has one (the fast path: no allocation).
     pub(crate) fn get(&self, id: &str) -> Option<Arc<Activation>> {
         self.live
@@ -139,7 +159,7 @@ impl Activations {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .iter()
-            .filter(|(_, a)| a.idle_for() >= idle)
+            .filter(|(id, a)| a.idle_for() >= idle && !self.is_managed(id))
             .map(|(id, a)| (id.clone(), a.clone()))
             .collect();
         let mut passivated = 0;

@@ -34,9 +34,21 @@ type Activate = Arc<
         + Sync,
 >;
 
+/// Starts (or adopts) agent `id` of one type for the cluster registry.
+type StartManaged = Arc<
+    dyn Fn(AgentTypes, String, AgentSystem, String) -> BoxFuture<'static, Result<(), RemoteError>>
+        + Send
+        + Sync,
+>;
+
+/// Whether agent `id` runs on this node as the type.
+type Runs = fn(&AgentSystem, &str) -> bool;
+
 struct Registered {
     deliver: Deliver,
     activate: Activate,
+    start_managed: StartManaged,
+    runs: Runs,
     /// A `Factory<A>` for the type's `A`.
     factory: Arc<dyn Any + Send + Sync>,
 }
@@ -160,11 +172,19 @@ impl AgentTypes {
                 }
             })
         });
+        let start_managed: StartManaged = Arc::new(|types, node, system, id| {
+            Box::pin(async move {
+                let factory = types.factory::<A>(&node)?;
+                types.activate::<A>(&system, &id, &factory).await.map(drop)
+            })
+        });
         self.types.insert(
             A::agent_type(),
             Arc::new(Registered {
                 deliver,
                 activate,
+                start_managed,
+                runs: |system, id| system.registry().lookup::<A>(id).is_ok(),
                 factory: Arc::new(factory),
             }),
         );
@@ -218,6 +238,15 @@ impl AgentTypes {
             };
             if let Ok(agent) = system.registry().lookup::<A>(id) {
                 return Ok((agent, entered));
+            }
+            if self.activations.is_managed(id) {
+                // A singleton or one-per-node agent runs where the registry started it.
+                return Err(RemoteError::NotRunning {
+                    agent: id.to_owned(),
+                    reason: "a singleton or one-per-node agent that does not run on this node \
+                             now (it may be moving)"
+                        .to_owned(),
+                });
             }
             let agent = {
                 let _one = activation.activating.lock().await;
@@ -289,6 +318,41 @@ impl AgentTypes {
                 }
             }
         }
+    }
+
+    /// The agent types registered here.
+    pub(crate) fn type_names(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = self.types.keys().copied().collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// Starts agent `id` of `agent_type` for the cluster registry (or adopts it if it
+    /// already runs), as a managed agent: never passivated, never activated by a call.
+    pub(crate) async fn start_managed(
+        &self,
+        node: &str,
+        system: &AgentSystem,
+        agent_type: &str,
+        id: &str,
+    ) -> Result<(), RemoteError> {
+        let registered =
+            self.types
+                .get(agent_type)
+                .ok_or_else(|| RemoteError::UnknownAgentType {
+                    node: node.to_owned(),
+                    agent_type: agent_type.to_owned(),
+                })?;
+        self.activations.manage(id);
+        (registered.start_managed)(self.clone(), node.to_owned(), system.clone(), id.to_owned())
+            .await
+    }
+
+    /// Whether agent `id` runs here as an `agent_type`.
+    pub(crate) fn runs(&self, system: &AgentSystem, agent_type: &str, id: &str) -> bool {
+        self.types
+            .get(agent_type)
+            .is_some_and(|registered| (registered.runs)(system, id))
     }
 
     /// Looks `id` up, or starts it with `factory` (restoring its snapshot if it has one).

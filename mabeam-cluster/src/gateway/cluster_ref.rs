@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::{NodeLink, RemoteError};
+use crate::registry::Route;
 
 /// How long a call through the cluster waits unless told otherwise.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -37,6 +38,8 @@ pub struct ClusterRef<A> {
     key: PlacementKey,
     link: Arc<NodeLink>,
     timeout: Duration,
+    /// Calls go to this node, whatever placement says ([`Node::agent_on`](crate::Node::agent_on)).
+    pinned: Option<String>,
     _agent: PhantomData<fn() -> A>,
 }
 
@@ -47,6 +50,7 @@ impl<A> Clone for ClusterRef<A> {
             key: self.key,
             link: self.link.clone(),
             timeout: self.timeout,
+            pinned: self.pinned.clone(),
             _agent: PhantomData,
         }
     }
@@ -82,7 +86,27 @@ impl<A: RemoteAgent> ClusterRef<A> {
             id,
             link,
             timeout: DEFAULT_TIMEOUT,
+            pinned: None,
             _agent: PhantomData,
+        }
+    }
+
+    /// The same handle, sending every call to `node`.
+    pub(crate) fn pinned_to(mut self, node: String) -> Self {
+        self.pinned = Some(node);
+        self
+    }
+
+    /// Where calls go when placement does not decide: the pinned node, or where the registry
+    /// runs a singleton or one-per-node agent (`Some(None)`: managed, but nowhere now).
+    fn routed(&self) -> Option<Option<String>> {
+        if let Some(node) = &self.pinned {
+            return Some(Some(node.clone()));
+        }
+        match self.link.registry.route(A::agent_type(), &self.id) {
+            Route::Unmanaged => None,
+            Route::To(node) => Some(Some(node)),
+            Route::Nowhere => Some(None),
         }
     }
 
@@ -98,8 +122,13 @@ impl<A: RemoteAgent> ClusterRef<A> {
     }
 
     /// The node that owns the agent now: the hash owner among the members that are `up` or
-    /// `unreachable` but not yet declared down (see [`MembershipReader::placement`](crate::MembershipReader::placement)).
+    /// `unreachable` but not yet declared down (see [`MembershipReader::placement`](crate::MembershipReader::placement));
+    /// for a singleton, where it runs; for a one-per-node agent, this node if it hosts the
+    /// type; for a handle from [`Node::agent_on`](crate::Node::agent_on), that node.
     pub fn owner(&self) -> Option<String> {
+        if let Some(routed) = self.routed() {
+            return routed;
+        }
         self.link
             .membership
             .placement()
@@ -114,11 +143,14 @@ impl<A: RemoteAgent> ClusterRef<A> {
         T: Serialize + DeserializeOwned + Send + 'static,
     {
         let placement = self.link.membership.placement();
-        let owner = placement
-            .owner(&self.key)
-            .ok_or_else(|| RemoteError::NoOwner {
-                agent: self.id.clone(),
-            })?;
+        let routed = self.routed();
+        let owner = match &routed {
+            Some(routed) => routed.as_deref(),
+            None => placement.owner(&self.key),
+        }
+        .ok_or_else(|| RemoteError::NoOwner {
+            agent: self.id.clone(),
+        })?;
         if owner == self.link.node {
             return self.local(request).await;
         }
@@ -134,11 +166,14 @@ impl<A: RemoteAgent> ClusterRef<A> {
         T: Send + 'static,
     {
         let placement = self.link.membership.placement();
-        let owner = placement
-            .owner(&self.key)
-            .ok_or_else(|| RemoteError::NoOwner {
-                agent: self.id.clone(),
-            })?;
+        let routed = self.routed();
+        let owner = match &routed {
+            Some(routed) => routed.as_deref(),
+            None => placement.owner(&self.key),
+        }
+        .ok_or_else(|| RemoteError::NoOwner {
+            agent: self.id.clone(),
+        })?;
         if owner == self.link.node {
             let link = &self.link;
             let id = &self.id;

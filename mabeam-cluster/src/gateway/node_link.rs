@@ -10,6 +10,7 @@ use ractor_cluster::NodeId;
 use super::outbox::Outbox;
 use super::{AgentTypes, GatewayMsg, RemoteError, GATEWAY_GROUP};
 use crate::connections::ConnectionsReader;
+use crate::registry::RegistryReader;
 use crate::MembershipReader;
 
 /// What a [`ClusterRef`](super::ClusterRef) needs from its node (shared by every ref of that
@@ -22,6 +23,8 @@ pub(crate) struct NodeLink {
     pub(crate) membership: MembershipReader,
     pub(crate) connections: ConnectionsReader,
     pub(crate) types: AgentTypes,
+    /// Where singletons and one-per-node agents run.
+    pub(crate) registry: RegistryReader,
     gateways: Mutex<HashMap<String, (NodeId, ActorRef<GatewayMsg>)>>,
     outboxes: Mutex<HashMap<String, Outbox>>,
 }
@@ -33,6 +36,7 @@ impl NodeLink {
         membership: MembershipReader,
         connections: ConnectionsReader,
         types: AgentTypes,
+        registry: RegistryReader,
     ) -> Self {
         Self {
             node,
@@ -40,6 +44,7 @@ impl NodeLink {
             membership,
             connections,
             types,
+            registry,
             gateways: Mutex::default(),
             outboxes: Mutex::default(),
         }

@@ -16,6 +16,7 @@ use crate::gateway::{AgentTypes, Gateway, GatewayArgs, NodeLink};
 use crate::gossip::{Gossip, GossipSettings, RttTable};
 use crate::health::{Health, HealthReader, Thresholds};
 use crate::membership::{JOINING, STATUS_KEY, TAGS_KEY};
+use crate::registry::{self, ClusterRegistry, RegistryReader};
 use crate::tls::TlsConfig;
 use crate::{admin, Membership, MembershipReader};
 
@@ -259,6 +260,10 @@ impl NodeBuilder {
         if let Some(listen) = self.listen_addr {
             key_values.push((LISTEN_KEY.to_owned(), listen.to_string()));
         }
+        key_values.push((
+            registry::TYPES_KEY.to_owned(),
+            registry::types_value(&self.agent_types),
+        ));
         let settings = GossipSettings {
             name: self.name.clone(),
             cluster_id: self.cluster_id,
@@ -307,6 +312,18 @@ impl NodeBuilder {
                     Thresholds::default(),
                     health_state.clone(),
                 )
+            })
+            .await?;
+        let registry = RegistryReader::default();
+        let (from, reader, types, shared) = (
+            gossip.clone(),
+            membership.clone(),
+            self.agent_types.clone(),
+            registry.clone(),
+        );
+        let registry_agent = system
+            .spawn(registry::AGENT_NAME, move || {
+                ClusterRegistry::new(from.clone(), reader.clone(), types.clone(), shared.clone())
             })
             .await?;
         let transport = match self.listen_addr {
@@ -374,6 +391,7 @@ impl NodeBuilder {
             membership.clone(),
             connections.clone(),
             self.agent_types.clone(),
+            registry.clone(),
         ));
         let passivation = {
             let (activations, system, idle) = (
@@ -401,6 +419,8 @@ impl NodeBuilder {
         .await
         .map_err(|err| NodeError::Gateway(err.to_string()))?;
         Ok(Node {
+            registry,
+            registry_agent,
             passivation,
             link,
             gateway,
