@@ -77,7 +77,17 @@ impl MembershipReader {
 
     /// The status of `node`, if known.
     pub fn status(&self, node: &str) -> Option<MemberStatus> {
-        self.member(node).map(|m| m.status)
+        self.incarnation(node).map(|(_, status)| status)
+    }
+
+    /// The generation and status of `node`, if known (nothing cloned).
+    pub(crate) fn incarnation(&self, node: &str) -> Option<(u64, MemberStatus)> {
+        self.members
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .find(|m| m.node == node)
+            .map(|m| (m.generation, m.status))
     }
 
     /// The member named `node`, if known.

@@ -36,6 +36,30 @@ impl Default for LoadWeights {
 }
 
 impl LoadWeights {
+    /// With this weight per percent of a core.
+    pub fn cpu_percent(mut self, weight: u64) -> Self {
+        self.cpu_percent = weight;
+        self
+    }
+
+    /// With this weight per MiB of memory.
+    pub fn memory_mib(mut self, weight: u64) -> Self {
+        self.memory_mib = weight;
+        self
+    }
+
+    /// With this weight per agent.
+    pub fn agent(mut self, weight: u64) -> Self {
+        self.agent = weight;
+        self
+    }
+
+    /// With this weight per queued action.
+    pub fn backlog(mut self, weight: u64) -> Self {
+        self.backlog = weight;
+        self
+    }
+
     /// The load score of a node reporting `metrics` (lower is less loaded).
     pub fn load(&self, metrics: &NodeMetrics) -> u64 {
         metrics
@@ -191,12 +215,10 @@ mod tests {
             weights.load(&metrics(50, 512, 300, 7)),
             5_000 + 5_120 + 300 + 70
         );
-        let only_agents = LoadWeights {
-            cpu_percent: 0,
-            memory_mib: 0,
-            backlog: 0,
-            ..LoadWeights::default()
-        };
+        let only_agents = LoadWeights::default()
+            .cpu_percent(0)
+            .memory_mib(0)
+            .backlog(0);
         assert_eq!(only_agents.load(&metrics(90, 4096, 42, 9)), 42);
         // Absurd figures saturate rather than wrap.
         assert_eq!(weights.load(&metrics(u64::MAX, 0, 1, 0)), u64::MAX);
