@@ -124,7 +124,7 @@ impl MembershipReader {
         let owners = Placement::new(
             members
                 .iter()
-                .filter(|m| matches!(m.status, MemberStatus::Up | MemberStatus::Unreachable))
+                .filter(|m| m.status.owns_agents())
                 .map(|m| m.node.as_str()),
         );
         *self.members.write().unwrap_or_else(PoisonError::into_inner) = members;

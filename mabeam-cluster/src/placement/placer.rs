@@ -6,7 +6,7 @@ use std::time::Duration;
 use mabeam_actors::{AgentSystem, ServeError, WireReply};
 use mabeam_core::codec;
 use mabeam_core::health::Thresholds;
-use mabeam_core::membership::{Incarnation, MemberStatus};
+use mabeam_core::membership::Incarnation;
 use mabeam_core::placement::{
     choose, score_nodes, AgentKey, Directory, Hosted, LoadBoard, LoadWeights, RoundRobin, ViewId,
 };
@@ -230,7 +230,8 @@ impl Placer {
         if hosted_here {
             return Ok(self.record(key, &self.node));
         }
-        // Nodes that have not reported since the view changed may host it already.
+        // Nodes that have not reported since the view changed may host it already. One that
+        // cannot be asked might: the call fails rather than start a second copy.
         for node in unsynced {
             match self.ask(&node, DirectoryRequest::Hosts(key.clone())).await {
                 Ok(DirectoryReply::Hosts(true)) => {
@@ -239,7 +240,13 @@ impl Placer {
                 }
                 Ok(_) => {}
                 Err(err) => {
-                    tracing::debug!(agent = %key, %node, %err, "could not ask whether it hosts an agent")
+                    tracing::debug!(agent = %key, %node, %err, "could not ask whether it hosts an agent");
+                    return Err(RemoteError::NodeUnreachable {
+                        node,
+                        reason: format!(
+                            "it may host `{key}` and has not reported since the view changed"
+                        ),
+                    });
                 }
             }
         }
@@ -324,7 +331,7 @@ impl Placer {
             let mut state = self.lock();
             let pending = members
                 .iter()
-                .filter(|m| m.status == MemberStatus::Up)
+                .filter(|m| m.status.owns_agents())
                 .any(|m| state.reported.get(&m.node) != Some(&view));
             if state.view == Some(view) && !pending {
                 return;
@@ -537,6 +544,12 @@ impl Placer {
         envelope: Vec<u8>,
         wait: Duration,
     ) -> Result<Vec<u8>, RemoteError> {
+        if self.membership.is_unreachable(node) {
+            return Err(RemoteError::NodeUnreachable {
+                node: node.to_owned(),
+                reason: "unreachable (not yet declared down)".to_owned(),
+            });
+        }
         match self
             .ask_within(node, DirectoryRequest::Activate(envelope), wait)
             .await

@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use crate::membership::{Incarnation, Member, MemberStatus};
+use crate::membership::{Incarnation, Member};
 
 use super::{AgentKey, HostReport, Placement, ViewId};
 
@@ -23,7 +23,7 @@ use super::{AgentKey, HostReport, Placement, ViewId};
 ///   node that was lost): after each membership change every node sends each owner a
 ///   [`HostReport`] of the placed agents it hosts that the owner now owns, empty or not, and
 ///   the owner [adopts](Directory::adopt) it.
-/// - **Until the reports arrive.** The owner knows which `up` nodes have reported under its
+/// - **Until the reports arrive.** The owner knows which owning nodes have reported under its
 ///   current view; a miss meanwhile must first ask the [unsynced](Directory::unsynced) nodes
 ///   whether they host the agent, and only place it if none does. Once every node has
 ///   reported, a miss places at once.
@@ -102,13 +102,15 @@ impl Directory {
     }
 
     /// Takes in a new membership view: drops the entries of lost hosts and those this node no
-    /// longer owns, and starts waiting for every `up` node's report under the new view.
+    /// longer owns (ownership is the hash over the members that
+    /// [own agents](crate::membership::MemberStatus::owns_agents): `up` or `unreachable`), and starts waiting for
+    /// every such node's report under the new view.
     pub fn membership_changed(&mut self, members: &[Member]) -> DirectoryChange {
         self.view = ViewId::of(members);
         self.placement = Placement::new(
             members
                 .iter()
-                .filter(|m| m.status == MemberStatus::Up)
+                .filter(|m| m.status.owns_agents())
                 .map(|m| m.node.as_str()),
         );
         for member in members {
@@ -174,8 +176,9 @@ impl Directory {
         losers
     }
 
-    /// The `up` nodes (other than this one) that have not reported under the current view: a
-    /// miss must ask them whether they host the agent before placing it.
+    /// The owning nodes (`up` or `unreachable`, other than this one) that have not reported
+    /// under the current view: a miss must ask them whether they host the agent before
+    /// placing it.
     pub fn unsynced(&self) -> Vec<&str> {
         self.placement
             .nodes()
@@ -219,6 +222,7 @@ fn is_lost(known: &HashMap<String, (u64, bool)>, host: &Incarnation) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use crate::membership::MemberStatus;
     use std::collections::{BTreeMap, BTreeSet};
 
     use proptest::prelude::*;
@@ -282,6 +286,32 @@ mod tests {
         );
         assert_eq!(directory.lookup(&keys[0]), None);
         assert_eq!(directory.lookup(&keys[2]), Some(&inc("c")));
+    }
+
+    #[test]
+    fn an_unreachable_owner_keeps_its_keys_and_a_downed_one_gives_them_up() {
+        let nodes = ["a", "b", "c"];
+        let keys = keys_owned_by("b", &nodes, 5);
+        let mut a = Directory::new("a");
+        a.membership_changed(&up(&nodes));
+        let mut members = up(&nodes);
+        members[1].status = MemberStatus::Unreachable;
+        a.membership_changed(&members);
+        assert_eq!(
+            a.view(),
+            ViewId::of(&up(&nodes)),
+            "a suspicion is no new view"
+        );
+        assert!(keys.iter().all(|k| !a.owns(k)));
+        assert_eq!(a.unsynced(), ["b", "c"]);
+        members[1].status = MemberStatus::Down;
+        a.membership_changed(&members);
+        let survivors = Placement::new(["a", "c"]);
+        for key in &keys {
+            let owner = survivors.owner(&key.placement_key());
+            assert_eq!(a.owns(key), owner == Some("a"));
+        }
+        assert_eq!(a.unsynced(), ["c"]);
     }
 
     #[test]
@@ -529,7 +559,7 @@ mod tests {
                     prop_assert!(directories.get_mut(&owner).unwrap().adopt(report).is_empty());
                 }
             }
-            let survivors = Placement::new(after.iter().filter(|m| m.status == MemberStatus::Up).map(|m| m.node.clone()));
+            let survivors = Placement::new(after.iter().filter(|m| m.status.owns_agents()).map(|m| m.node.clone()));
             for (host, agents) in &hosted {
                 for key in agents.iter() {
                     let owner = survivors.owner(&key.placement_key()).unwrap();

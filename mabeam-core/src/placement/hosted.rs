@@ -1,6 +1,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::membership::{Incarnation, Member, MemberStatus};
+use crate::membership::{Incarnation, Member};
 
 use super::{AgentKey, HostReport, Placement, ViewId};
 
@@ -20,7 +20,7 @@ use super::{AgentKey, HostReport, Placement, ViewId};
 /// let mut hosted = Hosted::default();
 /// hosted.insert(AgentKey::new("trainer", "t-1"));
 /// let reports = hosted.reports(&Incarnation::new("b", 1), &[member("a"), member("b")]);
-/// // One report per `up` node, empty or not: together they hold every hosted agent once.
+/// // One report per owning node, empty or not: together they hold every hosted agent once.
 /// assert_eq!(reports.len(), 2);
 /// assert_eq!(reports.values().map(|r| r.agents.len()).sum::<usize>(), 1);
 /// ```
@@ -61,14 +61,15 @@ impl Hosted {
     }
 
     /// What this node (`me`) owes each hash owner under the view `members`: one report per
-    /// `up` member (this node too, when it is up), each listing the hosted agents that member
-    /// owns — empty reports included, since they tell an owner it has everything from here.
+    /// member that [owns agents](crate::membership::MemberStatus::owns_agents) (this node too), each listing the
+    /// hosted agents that member owns — empty reports included, since they tell an owner it
+    /// has everything from here.
     pub fn reports(&self, me: &Incarnation, members: &[Member]) -> BTreeMap<String, HostReport> {
         let view = ViewId::of(members);
         let placement = Placement::new(
             members
                 .iter()
-                .filter(|m| m.status == MemberStatus::Up)
+                .filter(|m| m.status.owns_agents())
                 .map(|m| m.node.as_str()),
         );
         let mut reports: BTreeMap<String, HostReport> = placement
@@ -95,6 +96,7 @@ impl Hosted {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::membership::MemberStatus;
 
     fn member(node: &str, status: MemberStatus) -> Member {
         Member {

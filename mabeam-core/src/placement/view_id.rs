@@ -3,10 +3,11 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::membership::{Member, MemberStatus};
+use crate::membership::Member;
 
-/// Names one membership view for placement: a hash of the `up` incarnations (name and
-/// generation), the set hash ownership is computed over. Two nodes with the same `ViewId`
+/// Names one membership view for placement: a hash of the incarnations (name and generation)
+/// that [own agents](crate::membership::MemberStatus::owns_agents) — `up` or `unreachable` — the set hash
+/// ownership is computed over. Two nodes with the same `ViewId`
 /// agree on every key's hash owner. A [`HostReport`](super::HostReport) says under which view
 /// it was made, so a hash owner can tell whether it still holds.
 ///
@@ -19,8 +20,9 @@ use crate::membership::{Member, MemberStatus};
 ///     tags: vec![],
 /// };
 /// let a = [member("a", 1, MemberStatus::Up), member("b", 1, MemberStatus::Up)];
-/// let b = [member("b", 1, MemberStatus::Up), member("a", 1, MemberStatus::Up),
+/// let b = [member("b", 1, MemberStatus::Up), member("a", 1, MemberStatus::Unreachable),
 ///          member("c", 1, MemberStatus::Joining)];
+/// // A suspicion does not change ownership; a joining node does not own yet.
 /// assert_eq!(ViewId::of(&a), ViewId::of(&b));
 /// let restarted = [member("a", 2, MemberStatus::Up), member("b", 1, MemberStatus::Up)];
 /// assert_ne!(ViewId::of(&a), ViewId::of(&restarted));
@@ -29,11 +31,12 @@ use crate::membership::{Member, MemberStatus};
 pub struct ViewId(u64);
 
 impl ViewId {
-    /// The view of the `up` members among `members` (order and other statuses do not count).
+    /// The view of the owning members among `members` (order and other statuses do not
+    /// count).
     pub fn of(members: &[Member]) -> Self {
         let mut up: Vec<(&str, u64)> = members
             .iter()
-            .filter(|m| m.status == MemberStatus::Up)
+            .filter(|m| m.status.owns_agents())
             .map(|m| (m.node.as_str(), m.generation))
             .collect();
         up.sort_unstable();
