@@ -23,7 +23,7 @@ mod node_link;
 mod outbox;
 
 pub(crate) use actor::{Gateway, GatewayArgs};
-pub(crate) use agent_types::AgentTypes;
+pub(crate) use agent_types::{fail, AgentTypes};
 pub use cluster_ref::ClusterRef;
 pub use error::RemoteError;
 pub use messages::{GatewayMsg, GATEWAY_GROUP};

@@ -9,6 +9,10 @@
 //!   `cluster.node.up` / `leaving` / `down` / `removed` signals (control lane) on the node's bus.
 //! - [`health`]: the health monitor agent — per-node metrics over gossip, an overall
 //!   healthy / degraded / critical with reasons, flap detection, `cluster.health.changed`.
+//! - [`loadbalancer`]: the load-balancer agent — scores the nodes placement may use from the
+//!   membership view, their tags and the health data.
+//! - [`placement`]: per-type placement rules (least-loaded, required tags, affinity,
+//!   round-robin), with a directory entry on the hash owner.
 //! - [`connections`]: the ractor_cluster transport (cookie-authenticated TCP sessions) kept in
 //!   step with membership: every live peer dialled, dropped sessions redialled, the sessions of
 //!   dead peers closed.
@@ -37,9 +41,11 @@ pub mod fault;
 pub mod gateway;
 pub mod gossip;
 pub mod health;
+pub mod loadbalancer;
 mod membership;
 mod node;
 pub mod registry;
+pub mod placement;
 pub mod tls;
 
 pub use discovery::{Discovery, MulticastConfig};

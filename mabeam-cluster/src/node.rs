@@ -21,6 +21,7 @@ use crate::connections::ConnectionsReader;
 use crate::gateway::{ClusterRef, GatewayMsg, NodeLink, RemoteError};
 use crate::gossip::Gossip;
 use crate::health::HealthReader;
+use crate::loadbalancer::LoadBalancerReader;
 use crate::membership::{LEAVING, LEAVING_SEEN_KEY, STATUS_KEY};
 use crate::registry::{
     Claim, ClusterRegistry, ClusterRegistryHandle, RegistryError, RegistryReader, SingletonSpec,
@@ -40,6 +41,7 @@ pub struct Node {
     gossip: Gossip,
     membership: MembershipReader,
     health: HealthReader,
+    load: LoadBalancerReader,
     connections: ConnectionsReader,
     transport: Option<ractor::ActorRef<ractor_cluster::NodeServerMessage>>,
     admin: Option<(SocketAddr, JoinHandle<()>)>,
@@ -91,6 +93,12 @@ impl Node {
     /// Its latest health report (read without a mailbox hop).
     pub fn health(&self) -> &HealthReader {
         &self.health
+    }
+
+    /// The load balancer's latest scoring of the nodes placement may use (read without a
+    /// mailbox hop).
+    pub fn load_balancer(&self) -> &LoadBalancerReader {
+        &self.load
     }
 
     /// A location-transparent handle on agent `id` of type `A` (registered on every node with
@@ -259,7 +267,13 @@ impl Node {
             // The application's system goes on: stop only the node's own agents, and the
             // singletons and one-per-node agents it ran.
             let managed = self.registry.running_here();
-            for agent in ["mabeam.connections", "mabeam.health", "mabeam.membership"] {
+            for agent in [
+                "mabeam.connections",
+                "mabeam.directory",
+                "mabeam.loadbalancer",
+                "mabeam.health",
+                "mabeam.membership",
+            ] {
                 let _ = self.system.stop_agent(agent).await;
             }
             for agent in managed {
@@ -319,4 +333,12 @@ impl fmt::Debug for Node {
             .field("gossip_addr", &self.gossip_addr)
             .finish_non_exhaustive()
     }
+}
+
+/// A tag a node can announce: not empty; letters, digits, `-`, `_`, `.`, `:` and `/` only.
+pub(crate) fn is_valid_tag(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.:/".contains(c))
 }

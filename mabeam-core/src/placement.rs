@@ -14,8 +14,10 @@
 //!   skip virtual nodes of nodes already chosen.
 //!
 //! Besides the hash, an agent type can choose its activation node by load, capability tags,
-//! affinity / anti-affinity or round-robin ([`choose`], [`Strategy`]); its directory entry
-//! still lives on its hash owner.
+//! affinity / anti-affinity or round-robin ([`choose`], [`Strategy`]), among nodes scored
+//! from the health data ([`score_nodes`], [`LoadBoard`]). Such an agent's [`Directory`] entry
+//! lives on its hash owner, so finding it is still one hop; the hosts rebuild the entries
+//! when ownership moves ([`Hosted`], [`HostReport`], [`ViewId`]).
 //!
 //! The cost is `O(nodes)` hashes per lookup (tens of nanoseconds per node), which callers cache
 //! per membership change where it matters. The hash (XXH3) is a specified algorithm, so nodes
@@ -32,10 +34,24 @@
 //! assert_ne!(replicas[0], replicas[1]);
 //! ```
 
+mod agent_key;
+mod directory;
+mod host_report;
+mod hosted;
 mod key;
+mod load_board;
 mod rendezvous;
+mod score;
 mod strategy;
+mod view_id;
 
+pub use agent_key::AgentKey;
+pub use directory::{Directory, DirectoryChange};
+pub use host_report::HostReport;
+pub use hosted::Hosted;
 pub use key::PlacementKey;
+pub use load_board::LoadBoard;
 pub use rendezvous::Placement;
+pub use score::{score_nodes, LoadWeights};
 pub use strategy::{choose, Candidate, PlacementSpec, RoundRobin, Strategy};
+pub use view_id::ViewId;

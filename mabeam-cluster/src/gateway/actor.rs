@@ -211,6 +211,15 @@ impl Actor for Gateway {
         match message {
             GatewayMsg::Call(bytes, port) => state.call(bytes, port),
             GatewayMsg::Batch(peer, bytes, ack) => state.batch(peer, bytes, ack),
+            GatewayMsg::Directory(request, reply) => {
+                if let Some(placer) = state.types.placer().cloned() {
+                    let args = state.clone();
+                    tokio::spawn(async move {
+                        let answer = placer.serve(&args.types, args.system, &request).await;
+                        let _ = reply.send(answer);
+                    });
+                }
+            }
         }
         Ok(())
     }

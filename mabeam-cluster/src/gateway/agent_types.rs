@@ -12,6 +12,8 @@ use mabeam_core::wire::{self, Envelope};
 
 use super::activations::{Activations, Entered, Passivate};
 use super::RemoteError;
+use crate::placement::{Placer, Route, TypePlacement};
+use mabeam_core::placement::AgentKey;
 
 /// How long a request waits for an agent that is registered but not yet (or no longer) running.
 const START_WAIT: Duration = Duration::from_secs(5);
@@ -59,6 +61,10 @@ struct Registered {
 pub(crate) struct AgentTypes {
     types: HashMap<&'static str, Arc<Registered>>,
     pub(crate) activations: Activations,
+    /// The placement rules of the types registered with one (the others are placed by hash).
+    placements: Arc<HashMap<&'static str, TypePlacement>>,
+    /// The node's placement directory (set when the node starts).
+    placer: Option<Arc<Placer>>,
 }
 
 impl fmt::Debug for AgentTypes {
@@ -190,6 +196,39 @@ impl AgentTypes {
         );
     }
 
+    /// Registers `A` like [`register`](Self::register), placed by `placement` through the
+    /// directory on its hash owner.
+    pub(crate) fn register_placed<A, F>(&mut self, factory: F, placement: TypePlacement)
+    where
+        A: RemoteAgent,
+        F: Fn() -> A + Send + Sync + 'static,
+    {
+        self.register::<A, F>(factory);
+        Arc::make_mut(&mut self.placements).insert(A::agent_type(), placement);
+    }
+
+    /// The placement rules, by type.
+    pub(crate) fn placements(&self) -> Arc<HashMap<&'static str, TypePlacement>> {
+        self.placements.clone()
+    }
+
+    /// Routes the types with a placement rule through `placer`.
+    pub(crate) fn set_placer(&mut self, placer: Arc<Placer>) {
+        self.placer = Some(placer);
+    }
+
+    /// The node's placer, if `agent_type` is placed by a rule (through the directory).
+    pub(crate) fn placer_for(&self, agent_type: &str) -> Option<&Arc<Placer>> {
+        self.placer
+            .as_ref()
+            .filter(|_| self.placements.contains_key(agent_type))
+    }
+
+    /// The node's placer.
+    pub(crate) fn placer(&self) -> Option<&Arc<Placer>> {
+        self.placer.as_ref()
+    }
+
     fn factory<A: Agent>(&self, node: &str) -> Result<Factory<A>, RemoteError> {
         let unknown = || RemoteError::UnknownAgentType {
             node: node.to_owned(),
@@ -282,8 +321,31 @@ impl AgentTypes {
     }
 
     /// Activates the envelope's agent if needed, then delivers; gives up (the caller times
-    /// out) when that outlasts the envelope's timeout.
+    /// out) when that outlasts the envelope's timeout. An agent of a type with a placement
+    /// rule is found (or placed) through this node's directory first, and the envelope
+    /// relayed to the node it runs on.
     pub(crate) async fn activate_and_deliver(
+        &self,
+        node: String,
+        system: AgentSystem,
+        envelope: &Envelope<'_>,
+        reply: WireReply,
+    ) {
+        if let Some(placer) = self.placer_for(envelope.agent_type) {
+            let key = AgentKey::new(envelope.agent_type, envelope.agent);
+            match placer.route(&key).await {
+                Err(err) => return fail(reply, err),
+                Ok(Route::There(host)) => return placer.relay(&host, &key, envelope, reply).await,
+                Ok(Route::Here) => {}
+            }
+        }
+        self.activate_here_and_deliver(node, system, envelope, reply)
+            .await;
+    }
+
+    /// [`activate_and_deliver`](Self::activate_and_deliver) on this node, without a directory
+    /// lookup (the agent's hash owner placed it here).
+    pub(crate) async fn activate_here_and_deliver(
         &self,
         node: String,
         system: AgentSystem,

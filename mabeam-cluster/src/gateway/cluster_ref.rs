@@ -12,7 +12,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::{NodeLink, RemoteError};
+use crate::placement::Route as Placed;
 use crate::registry::Route;
+use mabeam_core::placement::AgentKey;
 
 /// How long a call through the cluster waits unless told otherwise.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -152,6 +154,16 @@ impl<A: RemoteAgent> ClusterRef<A> {
             agent: self.id.clone(),
         })?;
         if owner == self.link.node {
+            if let Some(placer) = self.link.types.placer_for(A::agent_type()) {
+                let key = AgentKey::new(A::agent_type(), self.id.as_str());
+                if let Placed::There(host) = placer.route(&key).await? {
+                    let request = request.into();
+                    let outcome = placer
+                        .call_placed(&host, &key, Kind::Call, Some(self.timeout), &request)
+                        .await?;
+                    return decode_outcome(&outcome);
+                }
+            }
             return self.local(request).await;
         }
         self.remote(owner, request).await
@@ -175,6 +187,16 @@ impl<A: RemoteAgent> ClusterRef<A> {
             agent: self.id.clone(),
         })?;
         if owner == self.link.node {
+            if let Some(placer) = self.link.types.placer_for(A::agent_type()) {
+                let key = AgentKey::new(A::agent_type(), self.id.as_str());
+                if let Placed::There(host) = placer.route(&key).await? {
+                    let request = request.into();
+                    placer
+                        .call_placed(&host, &key, Kind::Cast, None, &request)
+                        .await?;
+                    return Ok(());
+                }
+            }
             let link = &self.link;
             let id = &self.id;
             return link
@@ -274,11 +296,16 @@ impl<A: RemoteAgent> ClusterRef<A> {
                 })
             }
         };
-        match wire::decode_outcome(&outcome).map_err(|e| decode_err("the outcome", e))? {
-            Ok(result) => codec::decode(result).map_err(|e| decode_err("the result", e)),
-            Err(error) => {
-                Err(codec::decode::<RemoteError>(error).map_err(|e| decode_err("the error", e))?)
-            }
+        decode_outcome(&outcome)
+    }
+}
+
+/// A call's result from its outcome bytes, or the error they carry.
+fn decode_outcome<T: DeserializeOwned>(outcome: &[u8]) -> Result<T, RemoteError> {
+    match wire::decode_outcome(outcome).map_err(|e| decode_err("the outcome", e))? {
+        Ok(result) => codec::decode(result).map_err(|e| decode_err("the result", e)),
+        Err(error) => {
+            Err(codec::decode::<RemoteError>(error).map_err(|e| decode_err("the error", e))?)
         }
     }
 }

@@ -17,4 +17,9 @@ pub enum GatewayMsg {
     /// The sender keeps one batch in flight per peer.
     #[rpc]
     Batch(String, Vec<u8>, RpcReplyPort<u32>),
+    /// An encoded directory request of per-type placement (a host's report, a location
+    /// question, or a call or cast relayed by the agent's hash owner to the node it placed
+    /// the agent on); the reply is the encoded answer or a `RemoteError`.
+    #[rpc]
+    Directory(Vec<u8>, RpcReplyPort<Vec<u8>>),
 }

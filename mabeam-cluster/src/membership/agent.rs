@@ -77,7 +77,17 @@ impl MembershipReader {
 
     /// The status of `node`, if known.
     pub fn status(&self, node: &str) -> Option<MemberStatus> {
-        self.member(node).map(|m| m.status)
+        self.incarnation(node).map(|(_, status)| status)
+    }
+
+    /// The generation and status of `node`, if known (nothing cloned).
+    pub(crate) fn incarnation(&self, node: &str) -> Option<(u64, MemberStatus)> {
+        self.members
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .find(|m| m.node == node)
+            .map(|m| (m.generation, m.status))
     }
 
     /// The member named `node`, if known.
@@ -114,7 +124,7 @@ impl MembershipReader {
         let owners = Placement::new(
             members
                 .iter()
-                .filter(|m| matches!(m.status, MemberStatus::Up | MemberStatus::Unreachable))
+                .filter(|m| m.status.owns_agents())
                 .map(|m| m.node.as_str()),
         );
         *self.members.write().unwrap_or_else(PoisonError::into_inner) = members;

@@ -15,7 +15,9 @@ use crate::fault::LinkFilter;
 use crate::gateway::{AgentTypes, Gateway, GatewayArgs, NodeLink};
 use crate::gossip::{Gossip, GossipSettings, RttTable};
 use crate::health::{Health, HealthReader, Thresholds};
+use crate::loadbalancer::{LoadBalancer, LoadBalancerReader, LoadWeights};
 use crate::membership::{JOINING, STATUS_KEY, TAGS_KEY};
+use crate::placement::{DirectoryAgent, Placer, TypePlacement};
 use crate::registry::{self, ClusterRegistry, RegistryReader};
 use crate::tls::TlsConfig;
 use crate::{admin, Membership, MembershipReader};
@@ -57,6 +59,7 @@ pub struct NodeBuilder {
     tls: Option<TlsConfig>,
     agent_types: AgentTypes,
     idle_timeout: Duration,
+    load_weights: LoadWeights,
 }
 
 impl NodeBuilder {
@@ -78,6 +81,7 @@ impl NodeBuilder {
             tags: Vec::new(),
             agent_types: AgentTypes::default(),
             idle_timeout: Duration::from_secs(15 * 60),
+            load_weights: LoadWeights::default(),
             tls: None,
         }
     }
@@ -152,11 +156,44 @@ impl NodeBuilder {
         self
     }
 
+    /// Registers agent type `A` like [`agent_type`](Self::agent_type), placed by `placement`
+    /// rather than by hash: on its first call its hash owner chooses a node with the rule
+    /// (least-loaded, required tags, next to or away from other agents, round-robin), records
+    /// it in its directory, and forwards every call there. Register the same types with the
+    /// same rules on every node.
+    ///
+    /// ```no_run
+    /// # #[derive(Default)] struct Trainer;
+    /// # #[mabeam_actors::agent(remote, name = "trainer")] impl Trainer {
+    /// #     #[action] fn step(&mut self) -> u64 { 1 } }
+    /// use mabeam_cluster::placement::TypePlacement;
+    ///
+    /// let builder = mabeam_cluster::Node::builder()
+    ///     .name("n1")
+    ///     .agent_type_placed(Trainer::default, TypePlacement::least_loaded().requiring(["gpu"]));
+    /// ```
+    pub fn agent_type_placed<A, F>(mut self, factory: F, placement: TypePlacement) -> Self
+    where
+        A: RemoteAgent,
+        F: Fn() -> A + Send + Sync + 'static,
+    {
+        self.agent_types.register_placed::<A, F>(factory, placement);
+        self
+    }
+
     /// How long an agent activated through the cluster may stay idle before it is
     /// passivated: snapshotted (if its type supports snapshots), stopped, and reactivated with
     /// its state on the next call (default 15 minutes, as Orleans' collection age).
     pub fn idle_timeout(mut self, idle: Duration) -> Self {
         self.idle_timeout = idle;
+        self
+    }
+
+    /// How the load balancer weighs each node's CPU, memory, agent count and mailbox backlog
+    /// when it scores nodes for placement (see [`LoadWeights`]; the same on every node keeps
+    /// placements alike).
+    pub fn load_weights(mut self, weights: LoadWeights) -> Self {
+        self.load_weights = weights;
         self
     }
 
@@ -210,7 +247,7 @@ impl NodeBuilder {
     }
 
     /// Starts the node on the current tokio runtime.
-    pub async fn start(self) -> Result<Node, NodeError> {
+    pub async fn start(mut self) -> Result<Node, NodeError> {
         if self.name.is_empty() {
             return Err(NodeError::NoName);
         }
@@ -227,12 +264,7 @@ impl NodeBuilder {
         let mut tags = self.tags;
         tags.sort();
         tags.dedup();
-        if let Some(bad) = tags.iter().find(|t| {
-            t.is_empty()
-                || !t
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_.:/".contains(c))
-        }) {
+        if let Some(bad) = tags.iter().find(|t| !super::is_valid_tag(t)) {
             return Err(NodeError::BadTag(bad.clone()));
         }
         let alone_after = if self.discovery.is_empty() {
@@ -314,16 +346,25 @@ impl NodeBuilder {
                 )
             })
             .await?;
-        let registry = RegistryReader::default();
-        let (from, reader, types, shared) = (
-            gossip.clone(),
+        let load = LoadBalancerReader::default();
+        let (scores, reader, health_reader, weights, node) = (
+            load.clone(),
             membership.clone(),
-            self.agent_types.clone(),
-            registry.clone(),
+            health.clone(),
+            self.load_weights,
+            self.name.clone(),
         );
-        let registry_agent = system
-            .spawn(registry::AGENT_NAME, move || {
-                ClusterRegistry::new(from.clone(), reader.clone(), types.clone(), shared.clone())
+        let every = self.gossip_interval;
+        system
+            .spawn("mabeam.loadbalancer", move || {
+                LoadBalancer::new(
+                    node.clone(),
+                    every,
+                    reader.clone(),
+                    health_reader.clone(),
+                    weights,
+                    scores.clone(),
+                )
             })
             .await?;
         let transport = match self.listen_addr {
@@ -385,6 +426,34 @@ impl NodeBuilder {
         if let (Some(listen), Some(tls)) = (self.listen_addr, &self.tls) {
             tracing::info!(%listen, server_name = tls.server_name(), "transport: mutual TLS");
         }
+        let placer = Arc::new(Placer::new(
+            gossip.clone(),
+            membership.clone(),
+            connections.clone(),
+            load.clone(),
+            self.load_weights,
+            self.agent_types.placements(),
+        ));
+        self.agent_types.set_placer(placer.clone());
+        // After the placer: the registry starts agents with the same agent types.
+        let registry = RegistryReader::default();
+        let (from, reader, types, shared) = (
+            gossip.clone(),
+            membership.clone(),
+            self.agent_types.clone(),
+            registry.clone(),
+        );
+        let registry_agent = system
+            .spawn(registry::AGENT_NAME, move || {
+                ClusterRegistry::new(from.clone(), reader.clone(), types.clone(), shared.clone())
+            })
+            .await?;
+        let every = self.gossip_interval;
+        system
+            .spawn("mabeam.directory", move || {
+                DirectoryAgent::new(placer.clone(), every)
+            })
+            .await?;
         let link = Arc::new(NodeLink::new(
             self.name.clone(),
             system.clone(),
@@ -432,6 +501,7 @@ impl NodeBuilder {
             gossip,
             membership,
             health,
+            load,
             connections,
             transport,
             admin,

@@ -39,6 +39,13 @@ impl MemberStatus {
         matches!(self, Self::Joining | Self::Up | Self::Leaving)
     }
 
+    /// `Up` or `Unreachable`: the node counts for hash ownership. An unreachable node keeps
+    /// its agents (calls to them fail until it is back) until it is declared down; only then
+    /// do they move, so a suspicion alone never starts a second copy of an agent.
+    pub fn owns_agents(self) -> bool {
+        matches!(self, Self::Up | Self::Unreachable)
+    }
+
     /// `Down` or `Removed`: this incarnation will never come back.
     pub fn is_final(self) -> bool {
         matches!(self, Self::Down | Self::Removed)

@@ -11,6 +11,9 @@ pub struct Candidate {
     pub tags: BTreeSet<String>,
     /// Its load score (lower is less loaded), e.g. from the load-balancer agent.
     pub load: u64,
+    /// Over a limit (memory, mailbox backlog, heartbeat round trip): used only when no
+    /// eligible node is within its limits.
+    pub degraded: bool,
 }
 
 impl Candidate {
@@ -20,6 +23,7 @@ impl Candidate {
             node: node.into(),
             tags: BTreeSet::new(),
             load: 0,
+            degraded: false,
         }
     }
 
@@ -32,6 +36,12 @@ impl Candidate {
     /// With this load score.
     pub fn with_load(mut self, load: u64) -> Self {
         self.load = load;
+        self
+    }
+
+    /// Marked degraded (over a limit): chosen only when no eligible node is within its limits.
+    pub fn degraded(mut self) -> Self {
+        self.degraded = true;
         self
     }
 }
@@ -98,6 +108,9 @@ pub struct RoundRobin {
 /// [`Strategy::With`] / [`Strategy::AwayFrom`] lives (if anywhere). `None` when no candidate
 /// has the required tags.
 ///
+/// The eligible nodes are the candidates with the required tags; when some of them are within
+/// their limits, the [degraded](Candidate::degraded) ones are left out.
+///
 /// ```
 /// use mabeam_core::placement::{choose, Candidate, PlacementKey, PlacementSpec, RoundRobin, Strategy};
 ///
@@ -118,12 +131,15 @@ pub fn choose<'a>(
     turn: &mut RoundRobin,
     located: impl Fn(&str) -> Option<String>,
 ) -> Option<&'a str> {
-    let eligible: Vec<&'a Candidate> = candidates
+    let mut eligible: Vec<&'a Candidate> = candidates
         .iter()
         .filter(|c| spec.requires.is_subset(&c.tags))
         .collect();
     if eligible.is_empty() {
         return None;
+    }
+    if eligible.iter().any(|c| !c.degraded) {
+        eligible.retain(|c| !c.degraded);
     }
     let ring = Placement::new(eligible.iter().map(|c| c.node.as_str()));
     let by_hash = |allowed: &dyn Fn(&str) -> bool| -> Option<&'a str> {
@@ -259,5 +275,30 @@ mod tests {
             .with_strategy(Strategy::AwayFrom(vec!["replica-b".into()]))
             .requiring(["gpu", "eu"]);
         assert_eq!(choose(&cornered, &nodes, &mut turn, located), Some("n1"));
+    }
+
+    #[test]
+    fn degraded_nodes_are_chosen_only_when_no_eligible_node_is_within_its_limits() {
+        let nodes = vec![
+            Candidate::new("n0").with_load(1).degraded(),
+            Candidate::new("n1").with_tags(["gpu"]).with_load(90),
+            Candidate::new("n2")
+                .with_tags(["gpu"])
+                .with_load(5)
+                .degraded(),
+        ];
+        let mut turn = RoundRobin::default();
+        for i in 0..50 {
+            let s = spec(&format!("w-{i}"));
+            assert_eq!(choose(&s, &nodes, &mut turn, nowhere), Some("n1"));
+            let lightest = s.clone().with_strategy(Strategy::LeastLoaded);
+            assert_eq!(choose(&lightest, &nodes, &mut turn, nowhere), Some("n1"));
+        }
+        let all_degraded = [
+            Candidate::new("n0").with_load(7).degraded(),
+            Candidate::new("n2").with_load(3).degraded(),
+        ];
+        let s = spec("w").with_strategy(Strategy::LeastLoaded);
+        assert_eq!(choose(&s, &all_degraded, &mut turn, nowhere), Some("n2"));
     }
 }

@@ -1,0 +1,512 @@
+//! Per-type placement across real node processes on 127.0.0.1, with different tags per node
+//! (`a`: cpu, `b`: gpu, `c`: cpu + ssd, and `c` loaded with ballast agents):
+//! - a type requiring `gpu` runs on `b`, whichever node calls;
+//! - the two halves of each pair (anti-affinity) run on different nodes;
+//! - least-loaded workers avoid the loaded node `c`;
+//! - calls and casts from every node reach one activation of each agent (the hash owner's
+//!   directory), a cast before a call from one node first;
+//! - when `c` is killed, the agents it hosted are placed again elsewhere, and the agents whose
+//!   directory entries `c` kept (as their hash owner) are found again, with their state, on
+//!   their new hash owner (rebuilt from the hosts' reports).
+//!
+//! This test has its own `main` (`harness = false`): it is node `a`, and re-runs its own binary
+//! with `--node NAME SEED` for nodes `b` and `c`, which call every agent too.
+
+use std::collections::BTreeMap;
+use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use mabeam_actors::agent;
+use mabeam_cluster::gateway::RemoteError;
+use mabeam_cluster::loadbalancer::LoadWeights;
+use mabeam_cluster::placement::TypePlacement;
+use mabeam_cluster::{MemberStatus, Node};
+
+/// The longest any wait lasts (a safety net, not a timing assertion).
+const PATIENCE: Duration = Duration::from_secs(40);
+const TRAINERS: usize = 6;
+const PAIRS: usize = 8;
+const WORKERS: usize = 12;
+/// Agents node `c` runs besides the cluster's, so the load balancer scores it heavy.
+const BALLAST: usize = 2_000;
+
+/// What each node casts to every worker (a digit of its own), before adding 1 with a call.
+fn cast_by(node: &str) -> u64 {
+    match node {
+        "a" => 100,
+        "b" => 1_000,
+        _ => 10_000,
+    }
+}
+
+/// Every worker's count once all three nodes cast and called.
+const WORKER_TOTAL: u64 = 11_103;
+
+/// This process's node name, for the agents to say where they run.
+static NODE: OnceLock<String> = OnceLock::new();
+
+fn here() -> String {
+    NODE.get().cloned().unwrap_or_default()
+}
+
+/// Needs a GPU: placed on the least-loaded node tagged `gpu`.
+#[derive(Default)]
+struct Trainer {
+    n: u64,
+}
+
+#[agent(remote, name = "test.trainer")]
+impl Trainer {
+    #[action]
+    fn add(&mut self, by: u64) -> u64 {
+        self.n += by;
+        self.n
+    }
+
+    #[action]
+    fn host(&self) -> String {
+        here()
+    }
+}
+
+/// `pN-a` and `pN-b` never run on one node.
+#[derive(Default)]
+struct Half {
+    n: u64,
+}
+
+#[agent(remote, name = "test.half")]
+impl Half {
+    #[action]
+    fn add(&mut self, by: u64) -> u64 {
+        self.n += by;
+        self.n
+    }
+
+    #[action]
+    fn host(&self) -> String {
+        here()
+    }
+}
+
+/// Placed on the least-loaded node.
+#[derive(Default)]
+struct Worker {
+    n: u64,
+}
+
+#[agent(remote, name = "test.worker")]
+impl Worker {
+    #[action]
+    fn add(&mut self, by: u64) -> u64 {
+        self.n += by;
+        self.n
+    }
+
+    #[action]
+    fn host(&self) -> String {
+        here()
+    }
+}
+
+/// Dead weight on node `c` (counted in its gossiped agent count).
+#[derive(Default)]
+struct Ballast;
+
+#[agent(name = "test.ballast")]
+impl Ballast {
+    #[action]
+    fn ping(&self) -> u64 {
+        1
+    }
+}
+
+fn sibling(id: &str) -> String {
+    match id.strip_suffix("-a") {
+        Some(pair) => format!("{pair}-b"),
+        None => format!("{}-a", id.trim_end_matches("-b")),
+    }
+}
+
+fn trainers() -> Vec<String> {
+    (0..TRAINERS).map(|i| format!("t{i}")).collect()
+}
+
+fn halves() -> Vec<String> {
+    (0..PAIRS)
+        .flat_map(|i| [format!("p{i}-a"), format!("p{i}-b")])
+        .collect()
+}
+
+fn workers() -> Vec<String> {
+    (0..WORKERS).map(|i| format!("w{i}")).collect()
+}
+
+fn free_udp() -> SocketAddr {
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+fn free_tcp() -> SocketAddr {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+async fn start(name: &str, seed: Option<String>) -> Node {
+    NODE.set(name.to_owned()).expect("one node per process");
+    let tags: &[&str] = match name {
+        "a" => &["cpu"],
+        "b" => &["gpu"],
+        _ => &["cpu", "ssd"],
+    };
+    let mut builder = Node::builder()
+        .name(name)
+        .gossip_addr(free_udp())
+        .listen_addr(free_tcp())
+        .gossip_interval(Duration::from_millis(100))
+        // Only the agent count weighs, so the ballast decides and CPU noise does not.
+        .load_weights(
+            LoadWeights::default()
+                .cpu_percent(0)
+                .memory_mib(0)
+                .backlog(0),
+        )
+        .agent_type_placed(
+            Trainer::default,
+            TypePlacement::least_loaded().requiring(["gpu"]),
+        )
+        .agent_type_placed(
+            Half::default,
+            TypePlacement::away_from::<Half>(|id| vec![sibling(id)]),
+        )
+        .agent_type_placed(Worker::default, TypePlacement::least_loaded());
+    for tag in tags {
+        builder = builder.tag(*tag);
+    }
+    if let Some(seed) = seed {
+        builder = builder.seed(seed);
+    }
+    let node = builder.start().await.expect("the node starts");
+    if name == "c" {
+        for i in 0..BALLAST {
+            node.system()
+                .spawn(format!("ballast-{i}"), Ballast::default)
+                .await
+                .expect("a ballast agent starts");
+        }
+    }
+    node
+}
+
+/// Waits until `node` sees `n` members up with a transport session to each of the others,
+/// and its load balancer scores `c` (with its ballast) far above the others.
+async fn until_ready(node: &Node, n: usize) {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let up = node
+            .membership()
+            .members()
+            .iter()
+            .filter(|m| m.status == MemberStatus::Up)
+            .count();
+        let gateways = ractor::pg::get_members(&mabeam_cluster::gateway::GATEWAY_GROUP.to_owned());
+        let scores = node.load_balancer().scores();
+        let loads: BTreeMap<&str, u64> = scores
+            .candidates
+            .iter()
+            .map(|c| (c.node.as_str(), c.load))
+            .collect();
+        let heavy_c = loads.len() == n
+            && loads.get("c").is_some_and(|c| *c > BALLAST as u64)
+            && loads
+                .iter()
+                .all(|(node, load)| *node == "c" || *load < BALLAST as u64 / 2);
+        if up == n
+            && node.connections().connected().len() == n - 1
+            && gateways.len() == n
+            && heavy_c
+        {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{}: not ready: {:?}, sessions {:?}, {} gateways, loads {loads:?}",
+            node.name(),
+            node.membership().members(),
+            node.connections().connected(),
+            gateways.len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Adds 1 to every placed agent from `node`, and checks where each one runs.
+async fn call_everything(node: &Node) -> BTreeMap<String, String> {
+    let name = node.name().to_owned();
+    let mut hosts = BTreeMap::new();
+    for id in trainers() {
+        let agent = node.agent::<Trainer>(id.clone());
+        agent
+            .request(TrainerAdd { by: 1 })
+            .await
+            .unwrap_or_else(|err| panic!("{name}: add to trainer {id}: {err}"));
+        let host = agent.request(TrainerHost {}).await.unwrap();
+        assert_eq!(host, "b", "{name}: trainer {id} needs the gpu node");
+        hosts.insert(format!("trainer/{id}"), host);
+    }
+    for id in halves() {
+        let agent = node.agent::<Half>(id.clone());
+        agent
+            .request(HalfAdd { by: 1 })
+            .await
+            .unwrap_or_else(|err| panic!("{name}: add to half {id}: {err}"));
+        hosts.insert(
+            format!("half/{id}"),
+            agent.request(HalfHost {}).await.unwrap(),
+        );
+    }
+    for id in workers() {
+        let agent = node.agent::<Worker>(id.clone());
+        // A cast, then a call from the same node: the call sees the cast.
+        let by = cast_by(&name);
+        agent
+            .cast(WorkerAdd { by })
+            .await
+            .unwrap_or_else(|err| panic!("{name}: cast to worker {id}: {err}"));
+        let n = agent
+            .request(WorkerAdd { by: 1 })
+            .await
+            .unwrap_or_else(|err| panic!("{name}: add to worker {id}: {err}"));
+        assert_eq!(n / by % 10, 1, "{name}: worker {id} at {n} misses its cast");
+        let host = agent.request(WorkerHost {}).await.unwrap();
+        assert_ne!(host, "c", "{name}: worker {id} on the loaded node");
+        hosts.insert(format!("worker/{id}"), host);
+    }
+    for i in 0..PAIRS {
+        let (a, b) = (
+            &hosts[&format!("half/p{i}-a")],
+            &hosts[&format!("half/p{i}-b")],
+        );
+        assert_ne!(a, b, "{name}: the halves of pair p{i} share a node");
+    }
+    hosts
+}
+
+/// Nodes `b` and `c`: join, wait for `go` (node `a` has placed everything), call everything,
+/// print where each agent runs, and stay until killed.
+async fn run_peer(name: &str, seed: String) {
+    let node = start(name, Some(seed)).await;
+    until_ready(&node, 3).await;
+    println!("{name}: ready");
+    tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)
+    })
+    .await
+    .unwrap()
+    .expect("a `go` from node a");
+    let hosts = call_everything(&node).await;
+    for (agent, host) in hosts {
+        println!("{name}: {agent} on {host}");
+    }
+    println!("{name}: done");
+    std::future::pending::<()>().await;
+}
+
+fn spawn_peer(name: &str, seed: SocketAddr) -> Child {
+    Command::new(std::env::current_exe().unwrap())
+        .args(["--node", name, &seed.to_string()])
+        .env("RUST_LOG", "error")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn a peer node")
+}
+
+/// Kills the peer processes even when the test fails.
+struct Peers(Vec<Child>);
+
+impl Drop for Peers {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Waits for each peer's `done` and returns what it printed before, by peer.
+fn wait_done(peers: &mut Peers) -> Vec<BTreeMap<String, String>> {
+    use std::io::{BufRead, BufReader};
+    let mut seen = Vec::new();
+    for child in &mut peers.0 {
+        let out = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut hosts = BTreeMap::new();
+            for line in BufReader::new(out).lines() {
+                let Ok(line) = line else { return };
+                if line.ends_with(": done") {
+                    let _ = tx.send(hosts);
+                    return;
+                }
+                if let Some((agent, host)) = line
+                    .split_once(": ")
+                    .and_then(|(_, rest)| rest.split_once(" on "))
+                {
+                    hosts.insert(agent.to_owned(), host.to_owned());
+                }
+            }
+        });
+        seen.push(
+            rx.recv_timeout(PATIENCE * 2)
+                .expect("a peer finished its calls (a failed peer prints no `done`)"),
+        );
+    }
+    seen
+}
+
+async fn until_down(node: &Node, peer: &str) {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while node.membership().status(peer) != Some(MemberStatus::Down) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{peer} never went down"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// `call`, retried while it fails only because a node still holds the killed `c` up (each
+/// node declares it down on its own; until then, a call it forwards there fails).
+async fn after_c_left<T, F, Fut>(what: &str, call: F) -> T
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, RemoteError>>,
+{
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        match call().await {
+            Err(RemoteError::NodeUnreachable { node, .. })
+                if node == "c" && tokio::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            other => return other.unwrap_or_else(|err| panic!("{what}: {err}")),
+        }
+    }
+}
+
+async fn scenario() {
+    let node = start("a", None).await;
+    let seed = node.gossip_addr();
+    let mut peers = Peers(vec![spawn_peer("b", seed), spawn_peer("c", seed)]);
+    until_ready(&node, 3).await;
+
+    // `a` calls every agent first (placing them), then `b` and `c` call them all too.
+    let here = call_everything(&node).await;
+    for peer in &mut peers.0 {
+        use std::io::Write;
+        let stdin = peer.stdin.as_mut().expect("piped stdin");
+        writeln!(stdin, "go").expect("tell a peer to go");
+    }
+    let there = wait_done(&mut peers);
+    for (peer, hosts) in ["b", "c"].iter().zip(&there) {
+        assert_eq!(hosts, &here, "{peer} sees the agents where `a` sees them");
+    }
+    // One activation each: three adds reached the same agent.
+    for id in trainers() {
+        let n = node
+            .agent::<Trainer>(id.clone())
+            .request(TrainerAdd { by: 0 })
+            .await;
+        assert_eq!(n, Ok(3), "trainer {id}");
+    }
+    for id in halves() {
+        let n = node
+            .agent::<Half>(id.clone())
+            .request(HalfAdd { by: 0 })
+            .await;
+        assert_eq!(n, Ok(3), "half {id}");
+    }
+    for id in workers() {
+        let n = node
+            .agent::<Worker>(id.clone())
+            .request(WorkerAdd { by: 0 })
+            .await;
+        assert_eq!(n, Ok(WORKER_TOTAL), "worker {id}");
+    }
+    // The halves spread: with 8 pairs apart on 3 nodes, every node hosts some.
+    let half_hosts: std::collections::BTreeSet<&String> = here
+        .iter()
+        .filter(|(agent, _)| agent.starts_with("half/"))
+        .map(|(_, host)| host)
+        .collect();
+    assert_eq!(half_hosts.len(), 3, "{here:?}");
+    // Agents `a` hosts are in its registry, the others are not.
+    for (agent, host) in &here {
+        let id = agent.split_once('/').unwrap().1;
+        assert_eq!(
+            node.system().registry().contains(id),
+            host == "a",
+            "{agent} on {host}"
+        );
+    }
+
+    // `c` is killed: what it hosted is placed again (state lost: no replication yet), what
+    // it kept directory entries for is found again on the new hash owners, state intact.
+    let mut c = peers.0.remove(1);
+    c.kill().expect("kill c");
+    c.wait().expect("reap c");
+    until_down(&node, "c").await;
+    for id in halves() {
+        let half = node.agent::<Half>(id.clone());
+        let n = after_c_left(&id, || half.request(HalfAdd { by: 0 })).await;
+        let host = half.request(HalfHost {}).await.unwrap();
+        assert_ne!(host, "c");
+        if here[&format!("half/{id}")] == "c" {
+            assert_eq!(n, 0, "half {id} was on c: placed again, fresh");
+        } else {
+            assert_eq!(n, 3, "half {id} kept its activation on {host}");
+            assert_eq!(host, here[&format!("half/{id}")]);
+        }
+    }
+    for id in trainers() {
+        let trainer = node.agent::<Trainer>(id.clone());
+        let n = after_c_left(&id, || trainer.request(TrainerAdd { by: 0 })).await;
+        assert_eq!(n, 3, "trainer {id} after c left");
+    }
+    for id in workers() {
+        let worker = node.agent::<Worker>(id.clone());
+        let n = after_c_left(&id, || worker.request(WorkerAdd { by: 0 })).await;
+        assert_eq!(n, WORKER_TOTAL, "worker {id} after c left");
+    }
+    drop(peers);
+    println!("agents_run_where_their_type_s_placement_puts_them: ok");
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    if let Some(at) = args.iter().position(|a| a == "--node") {
+        runtime.block_on(run_peer(&args[at + 1], args[at + 2].clone()));
+        return;
+    }
+    if args.iter().any(|a| a == "--list") {
+        return;
+    }
+    runtime
+        .block_on(async { tokio::time::timeout(PATIENCE * 3, scenario()).await })
+        .expect("the scenario finished in time");
+}
