@@ -44,8 +44,8 @@ pub mod health;
 pub mod loadbalancer;
 mod membership;
 mod node;
-pub mod registry;
 pub mod placement;
+pub mod registry;
 pub mod tls;
 
 pub use discovery::{Discovery, MulticastConfig};
