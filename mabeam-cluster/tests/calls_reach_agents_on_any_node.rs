@@ -6,16 +6,17 @@
 //! This test has its own `main` (`harness = false`): it is node `a`, and re-runs its own binary
 //! with `--node NAME SEED` for nodes `b` and `c`, which call every counter too, then exit.
 
-use std::net::{SocketAddr, TcpListener, UdpSocket};
-use std::process::{Child, Command, Stdio};
+#[path = "support/peers.rs"]
+mod peers;
+
 use std::time::Duration;
 
 use mabeam_actors::agent;
 use mabeam_cluster::gateway::RemoteError;
-use mabeam_cluster::{MemberStatus, Node};
+use mabeam_cluster::Node;
 
-/// The longest any wait lasts (a safety net, not a timing assertion).
-const PATIENCE: Duration = Duration::from_secs(40);
+use peers::{free_tcp, free_udp, until_meshed, Peer, PATIENCE};
+
 const COUNTERS: usize = 24;
 
 #[derive(Default)]
@@ -60,20 +61,6 @@ impl Lonely {
     }
 }
 
-fn free_udp() -> SocketAddr {
-    UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
-
-fn free_tcp() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
-
 async fn start(name: &str, seed: Option<String>, lonely: bool) -> Node {
     let mut builder = Node::builder()
         .name(name)
@@ -90,38 +77,9 @@ async fn start(name: &str, seed: Option<String>, lonely: bool) -> Node {
     builder.start().await.expect("the node starts")
 }
 
-/// Waits until `node` sees `n` members up with a transport session to each of the others.
-async fn until_meshed(node: &Node, n: usize) {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
-        let up = node
-            .membership()
-            .members()
-            .iter()
-            .filter(|m| m.status == MemberStatus::Up)
-            .count();
-        let gateways = ractor::pg::get_members(&mabeam_cluster::gateway::GATEWAY_GROUP.to_owned());
-        if up == n && node.connections().connected().len() == n - 1 && gateways.len() == n {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{}: not meshed: {:?}, sessions {:?}, {} gateways",
-            node.name(),
-            node.membership().members(),
-            node.connections().connected(),
-            gateways.len()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 /// Nodes `b` and `c`: join, add 10 to every counter from here, and exit.
 async fn run_peer(name: &str, seed: String) {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        .with_writer(std::io::stderr)
-        .try_init();
+    peers::log_to_stderr();
     let node = start(name, Some(seed), false).await;
     until_meshed(&node, 3).await;
     for i in 0..COUNTERS {
@@ -136,53 +94,10 @@ async fn run_peer(name: &str, seed: String) {
     std::future::pending::<()>().await;
 }
 
-fn spawn_peer(name: &str, seed: SocketAddr) -> Child {
-    Command::new(std::env::current_exe().unwrap())
-        .args(["--node", name, &seed.to_string()])
-        .env(
-            "RUST_LOG",
-            std::env::var("PEER_LOG").unwrap_or("error".into()),
-        )
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn a peer node")
-}
-
-/// Kills the peer processes even when the test fails.
-struct Peers(Vec<Child>);
-
-impl Drop for Peers {
-    fn drop(&mut self) {
-        for child in &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-fn wait_done(peers: &mut Peers) {
-    use std::io::{BufRead, BufReader};
-    for child in &mut peers.0 {
-        let out = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines() {
-                if line.is_ok_and(|l| l.ends_with(": done")) {
-                    let _ = tx.send(());
-                    return;
-                }
-            }
-        });
-        rx.recv_timeout(PATIENCE)
-            .expect("a peer finished its calls");
-    }
-}
-
 async fn scenario() {
     let node = start("a", None, true).await;
     let seed = node.gossip_addr();
-    let mut peers = Peers(vec![spawn_peer("b", seed), spawn_peer("c", seed)]);
+    let peers = [Peer::start("b", seed), Peer::start("c", seed)];
     until_meshed(&node, 3).await;
 
     // First calls from `a`: each counter is activated on its owner.
@@ -205,7 +120,9 @@ async fn scenario() {
     }
 
     // `b` and `c` add 10 to every counter; all see the same agents.
-    wait_done(&mut peers);
+    for (peer, name) in peers.iter().zip(["b", "c"]) {
+        peer.expect(&format!("{name}: done"));
+    }
     for i in 0..COUNTERS {
         let n = node
             .agent::<Counter>(format!("c-{i}"))

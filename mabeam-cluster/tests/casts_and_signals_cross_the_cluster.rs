@@ -11,9 +11,10 @@
 //! This test has its own `main` (`harness = false`): it is node `a`, and re-runs its own binary
 //! with `--node NAME SEED` for nodes `b` and `c`, which report what they received on stdout.
 
-use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, TcpListener, UdpSocket};
-use std::process::{Child, Command, Stdio};
+#[path = "support/peers.rs"]
+mod peers;
+
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use mabeam_actors::agent;
@@ -21,8 +22,8 @@ use mabeam_cluster::gateway::RemoteError;
 use mabeam_cluster::{MemberStatus, Node};
 use mabeam_core::{Lane, Signal, Topic};
 
-/// The longest any wait lasts (a safety net, not a timing assertion).
-const PATIENCE: Duration = Duration::from_secs(40);
+use peers::{free_tcp, free_udp, until_meshed, wait_until, Peer, PATIENCE};
+
 const CASTS: u64 = 1_000;
 const FLOOD: u64 = 3_000;
 
@@ -45,20 +46,6 @@ impl Counter {
     }
 }
 
-fn free_udp() -> SocketAddr {
-    UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
-
-fn free_tcp() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
-
 async fn start(name: &str, seed: Option<String>) -> Node {
     let mut builder = Node::builder()
         .name(name)
@@ -75,29 +62,6 @@ async fn start(name: &str, seed: Option<String>) -> Node {
         builder = builder.seed(seed);
     }
     builder.start().await.expect("the node starts")
-}
-
-/// Waits until `node` sees `n` members up with a transport session to each of the others.
-async fn until_meshed(node: &Node, n: usize) {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
-        let up = node
-            .membership()
-            .members()
-            .iter()
-            .filter(|m| m.status == MemberStatus::Up)
-            .count();
-        let gateways = ractor::pg::get_members(&mabeam_cluster::gateway::GATEWAY_GROUP.to_owned());
-        if up == n && node.connections().connected().len() == n - 1 && gateways.len() == n {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{}: not meshed",
-            node.name()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 /// Nodes `b` and `c`: subscribe to `demo.**`, say so, and report what arrives.
@@ -119,60 +83,6 @@ async fn run_peer(name: &str, seed: String) {
         if let (Some(after), true) = (control_after, flood == FLOOD) {
             println!("{name}: flood {flood} control after {after}");
         }
-    }
-}
-
-fn spawn_peer(name: &str, seed: SocketAddr) -> Child {
-    Command::new(std::env::current_exe().unwrap())
-        .args(["--node", name, &seed.to_string()])
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn a peer node")
-}
-
-/// A peer process and the lines it prints; killed even when the test fails.
-struct Peer {
-    child: Child,
-    lines: std::sync::mpsc::Receiver<String>,
-}
-
-impl Peer {
-    fn start(name: &str, seed: SocketAddr) -> Self {
-        let mut child = spawn_peer(name, seed);
-        let out = child.stdout.take().expect("piped stdout");
-        let (tx, lines) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    return;
-                }
-            }
-        });
-        Self { child, lines }
-    }
-
-    /// The next line it prints that starts with `prefix`.
-    fn expect(&self, prefix: &str) -> String {
-        let deadline = std::time::Instant::now() + PATIENCE;
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            let line = self
-                .lines
-                .recv_timeout(left)
-                .unwrap_or_else(|_| panic!("no line starting with {prefix:?}"));
-            if line.starts_with(prefix) {
-                return line;
-            }
-        }
-    }
-}
-
-impl Drop for Peer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -249,7 +159,10 @@ async fn scenario() {
     let admin = node.admin_addr().expect("an admin endpoint");
     let cut = format!("[\"{}\", \"{}\"]", gossip("b"), gossip("c"));
     post(admin, "/debug/partition", &cut).await;
-    wait_until(|| node.membership().status("b") == Some(MemberStatus::Unreachable)).await;
+    wait_until("a holds b unreachable", || {
+        node.membership().status("b") == Some(MemberStatus::Unreachable)
+    })
+    .await;
     let during = counter.request(CounterGet {}).await;
     assert!(
         matches!(&during, Err(RemoteError::NodeUnreachable { node, .. }) if node == "b"),
@@ -266,7 +179,10 @@ async fn scenario() {
         "no second copy on a"
     );
     post(admin, "/debug/heal", "").await;
-    wait_until(|| node.membership().status("b") == Some(MemberStatus::Up)).await;
+    wait_until("a holds b up again", || {
+        node.membership().status("b") == Some(MemberStatus::Up)
+    })
+    .await;
     assert_eq!(counter.request(CounterGet {}).await, Ok(7));
     println!("casts_and_signals_cross_the_cluster: ok");
 }
@@ -277,17 +193,6 @@ fn owned_by(node: &Node, owner: &str, prefix: &str) -> String {
         .map(|i| format!("{prefix}-{i}"))
         .find(|id| node.agent::<Counter>(id.clone()).owner().as_deref() == Some(owner))
         .unwrap()
-}
-
-async fn wait_until(check: impl Fn() -> bool) {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while !check() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "condition not reached"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 /// A minimal HTTP POST to the admin endpoint; panics unless it answers 200.

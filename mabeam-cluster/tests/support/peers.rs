@@ -1,0 +1,130 @@
+//! For tests with their own `main` (`harness = false`) that are node `a` themselves and re-run
+//! their binary with `--node NAME SEED` for the other nodes: free 127.0.0.1 ports, waiting
+//! until the nodes are meshed, and peer processes whose stdout lines the test reads. Every
+//! wait is bounded by [`PATIENCE`] (a safety net, not a timing assertion); a peer is killed
+//! when dropped, even on a failed assertion.
+#![allow(dead_code, unreachable_pub, missing_docs)]
+
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use mabeam_cluster::{MemberStatus, Node};
+
+/// The longest any wait lasts.
+pub const PATIENCE: Duration = Duration::from_secs(40);
+
+pub fn free_udp() -> SocketAddr {
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+pub fn free_tcp() -> SocketAddr {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+/// Waits until `node` sees `n` members up, a transport session with each of the others and
+/// all their gateways.
+pub async fn until_meshed(node: &Node, n: usize) {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let up = node
+            .membership()
+            .members()
+            .iter()
+            .filter(|m| m.status == MemberStatus::Up)
+            .count();
+        let gateways = ractor::pg::get_members(&mabeam_cluster::gateway::GATEWAY_GROUP.to_owned());
+        if up == n && node.connections().connected().len() == n - 1 && gateways.len() == n {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{}: not meshed: {:?}, sessions {:?}, {} gateways",
+            node.name(),
+            node.membership().members(),
+            node.connections().connected(),
+            gateways.len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits (bounded) until `check` holds.
+pub async fn wait_until(what: &str, check: impl Fn() -> bool) {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while !check() {
+        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A peer node process (this binary with `--node NAME SEED`) and the lines it prints.
+pub struct Peer {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Peer {
+    /// Starts node `name` joining through `seed`. Its log level is `PEER_LOG` (default
+    /// `error`); its stderr is the test's.
+    pub fn start(name: &str, seed: SocketAddr) -> Self {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args(["--node", name, &seed.to_string()])
+            .env(
+                "RUST_LOG",
+                std::env::var("PEER_LOG").unwrap_or_else(|_| "error".to_owned()),
+            )
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn a peer node");
+        let out = child.stdout.take().expect("piped stdout");
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        Self { child, lines }
+    }
+
+    /// The next line it prints that starts with `prefix`.
+    pub fn expect(&self, prefix: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = self
+                .lines
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no line starting with {prefix:?}"));
+            if line.starts_with(prefix) {
+                return line;
+            }
+        }
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Logs of a peer process to stderr, at the level `RUST_LOG` names.
+pub fn log_to_stderr() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .try_init();
+}
