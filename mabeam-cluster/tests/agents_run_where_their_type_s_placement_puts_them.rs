@@ -12,8 +12,11 @@
 //! This test has its own `main` (`harness = false`): it is node `a`, and re-runs its own binary
 //! with `--node NAME SEED` for nodes `b` and `c`, which call every agent too.
 
+#[path = "support/peers.rs"]
+mod peers;
+
 use std::collections::BTreeMap;
-use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -23,9 +26,8 @@ use mabeam_cluster::gateway::RemoteError;
 use mabeam_cluster::loadbalancer::LoadWeights;
 use mabeam_cluster::placement::TypePlacement;
 use mabeam_cluster::{MemberStatus, Node};
+use peers::{free_tcp, free_udp, PATIENCE};
 
-/// The longest any wait lasts (a safety net, not a timing assertion).
-const PATIENCE: Duration = Duration::from_secs(40);
 const TRAINERS: usize = 6;
 const PAIRS: usize = 8;
 const WORKERS: usize = 12;
@@ -142,20 +144,6 @@ fn halves() -> Vec<String> {
 
 fn workers() -> Vec<String> {
     (0..WORKERS).map(|i| format!("w{i}")).collect()
-}
-
-fn free_udp() -> SocketAddr {
-    UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
-
-fn free_tcp() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
 }
 
 async fn start(name: &str, seed: Option<String>) -> Node {
@@ -493,20 +481,8 @@ async fn scenario() {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    if let Some(at) = args.iter().position(|a| a == "--node") {
-        runtime.block_on(run_peer(&args[at + 1], args[at + 2].clone()));
-        return;
-    }
-    if args.iter().any(|a| a == "--list") {
-        return;
-    }
-    runtime
-        .block_on(async { tokio::time::timeout(PATIENCE * 3, scenario()).await })
-        .expect("the scenario finished in time");
+    peers::main(
+        |name, seed| async move { run_peer(&name, seed).await },
+        scenario,
+    );
 }

@@ -15,7 +15,7 @@ use mabeam_actors::agent;
 use mabeam_cluster::gateway::RemoteError;
 use mabeam_cluster::Node;
 
-use peers::{free_tcp, free_udp, until_meshed, Peer, PATIENCE};
+use peers::{free_tcp, free_udp, until_meshed, Peer};
 
 const COUNTERS: usize = 24;
 
@@ -175,20 +175,8 @@ async fn scenario() {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    if let Some(at) = args.iter().position(|a| a == "--node") {
-        runtime.block_on(run_peer(&args[at + 1], args[at + 2].clone()));
-        return;
-    }
-    if args.iter().any(|a| a == "--list") {
-        return;
-    }
-    runtime
-        .block_on(async { tokio::time::timeout(PATIENCE * 3, scenario()).await })
-        .expect("the scenario finished in time");
+    peers::main(
+        |name, seed| async move { run_peer(&name, seed).await },
+        scenario,
+    );
 }

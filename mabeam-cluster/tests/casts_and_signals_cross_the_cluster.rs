@@ -22,7 +22,7 @@ use mabeam_cluster::gateway::RemoteError;
 use mabeam_cluster::{MemberStatus, Node};
 use mabeam_core::{Lane, Signal, Topic};
 
-use peers::{free_tcp, free_udp, until_meshed, wait_until, Peer, PATIENCE};
+use peers::{free_tcp, free_udp, until_meshed, wait_until, Peer};
 
 const CASTS: u64 = 1_000;
 const FLOOD: u64 = 3_000;
@@ -211,20 +211,8 @@ async fn post(admin: SocketAddr, path: &str, body: &str) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    if let Some(at) = args.iter().position(|a| a == "--node") {
-        runtime.block_on(run_peer(&args[at + 1], args[at + 2].clone()));
-        return;
-    }
-    if args.iter().any(|a| a == "--list") {
-        return;
-    }
-    runtime
-        .block_on(async { tokio::time::timeout(PATIENCE * 3, scenario()).await })
-        .expect("the scenario finished in time");
+    peers::main(
+        |name, seed| async move { run_peer(&name, seed).await },
+        scenario,
+    );
 }

@@ -128,3 +128,28 @@ pub fn log_to_stderr() {
         .with_writer(std::io::stderr)
         .try_init();
 }
+
+/// The test's `main`: with `--node NAME SEED` this process is a peer and runs `peer`;
+/// otherwise it is node `a` and runs `scenario` (bounded by three [`PATIENCE`]s).
+pub fn main<P, S>(peer: impl FnOnce(String, String) -> P, scenario: impl FnOnce() -> S)
+where
+    P: std::future::Future<Output = ()>,
+    S: std::future::Future<Output = ()>,
+{
+    let args: Vec<String> = std::env::args().collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    if let Some(at) = args.iter().position(|a| a == "--node") {
+        runtime.block_on(peer(args[at + 1].clone(), args[at + 2].clone()));
+        return;
+    }
+    if args.iter().any(|a| a == "--list") {
+        return;
+    }
+    runtime
+        .block_on(async { tokio::time::timeout(PATIENCE * 3, scenario()).await })
+        .expect("the scenario finished in time");
+}
