@@ -29,7 +29,7 @@
 //!   concurrent callers; mabeam's own steps timed in-process on `a`.
 //!
 //! `cargo bench -p mabeam-benches --bench remote` (about 25 s plus the build).
-//! Profiling aid: `REMOTE_ONLY=raw|mabeam|gateway` loops on one side only (see `bench`).
+//! Profiling aid: `REMOTE_ONLY=raw|mabeam|fwd_port|gateway` loops on one side only (see `bench`).
 
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener, UdpSocket};
@@ -511,7 +511,7 @@ async fn bench(node: Arc<Node>, remote: Remote, b_pid: u32) {
         gateway.get_id()
     );
 
-    // Profiling aid: `REMOTE_ONLY=raw|mabeam|gateway` calls one side only for
+    // Profiling aid: `REMOTE_ONLY=raw|mabeam|fwd_port|gateway` calls one side only for
     // `REMOTE_ONLY_SECS` (default 10), e.g. under `perf record -p` of `a` and `b`, and ends.
     if let Ok(side) = std::env::var("REMOTE_ONLY") {
         let secs = std::env::var("REMOTE_ONLY_SECS")
@@ -528,6 +528,7 @@ async fn bench(node: Arc<Node>, remote: Remote, b_pid: u32) {
                 std::hint::black_box(match side.as_str() {
                     "raw" => raw_add(&raw).await,
                     "mabeam" => mabeam_add(&on_b).await,
+                    "fwd_port" => raw_add(&remote.fwd_port).await,
                     _ => gateway_call(&gateway, &envelope).await,
                 });
             }

@@ -132,12 +132,12 @@ impl GatewayArgs {
     /// be activated, the rest of the batch goes on in a task, still in order, and the ack
     /// waits for it: the peer sends its next batch only after the ack, so frames from one
     /// node are delivered in the order it sent them.
-    fn batch(&self, peer: String, bytes: Vec<u8>, ack: RpcReplyPort<u32>) {
+    fn batch(&self, peer: String, bytes: Vec<u8>, ack: RpcReplyPort<Vec<u8>>) {
         let frames = match Batch::frames(&bytes) {
             Ok(frames) => frames,
             Err(err) => {
                 tracing::warn!(node = %self.node, %peer, %err, "malformed batch from a peer; dropped");
-                let _ = ack.send(0);
+                let _ = ack.send(Batch::ack(0));
                 return;
             }
         };
@@ -150,13 +150,13 @@ impl GatewayArgs {
                     let args = self.clone();
                     tokio::spawn(async move {
                         let taken = taken + args.finish_batch(&peer, &bytes, at, reply).await;
-                        let _ = ack.send(taken);
+                        let _ = ack.send(Batch::ack(taken));
                     });
                     return;
                 }
             }
         }
-        let _ = ack.send(taken);
+        let _ = ack.send(Batch::ack(taken));
     }
 
     /// The rest of a batch from frame `from` on, whose agent must be activated first (for
@@ -219,6 +219,15 @@ impl Actor for Gateway {
                         let _ = reply.send(answer);
                     });
                 }
+            }
+            GatewayMsg::Unreadable { variant, reply } => {
+                // Dropping the port tells a waiting caller at once.
+                tracing::warn!(
+                    node = %state.node,
+                    %variant,
+                    call = reply.is_some(),
+                    "a peer sent a gateway message this build cannot read (another version?); dropped"
+                );
             }
         }
         Ok(())

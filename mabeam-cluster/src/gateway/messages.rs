@@ -1,25 +1,171 @@
+use ractor::message::{BoxedDowncastErr, SerializedMessage};
 use ractor::RpcReplyPort;
-use ractor_cluster::RactorClusterMessage;
 
 /// The `pg` group every node's gateway joins.
 pub const GATEWAY_GROUP: &str = "mabeam.gateway";
 
-/// What a gateway takes over the transport (ractor_cluster serializes it). The byte layouts
-/// are in [`mabeam_core::wire`].
-#[derive(Debug, RactorClusterMessage)]
+/// The variant names on the wire.
+const CALL: &str = "call";
+const BATCH: &str = "batch";
+const DIRECTORY: &str = "dir";
+
+/// What a gateway takes over the transport. The byte layouts are in [`mabeam_core::wire`].
+///
+/// Every reply is bytes, so ractor_cluster's own reply port goes straight to whoever answers
+/// (the agent, for a call): no bridging task or timer per call on either node, which the
+/// `RactorClusterMessage` derive adds to turn typed replies into bytes and back.
+#[derive(Debug)]
 pub enum GatewayMsg {
     /// One call: an envelope of kind `Call`; the reply is the outcome (the encoded result, or
     /// an encoded `RemoteError`). Sent on its own, so an idle link adds no batching delay.
-    #[rpc]
     Call(Vec<u8>, RpcReplyPort<Vec<u8>>),
     /// A batch of frames from the named node — casts and signals, control lane first — acked
-    /// with the number of frames taken once each is in its agent's mailbox or on the bus.
-    /// The sender keeps one batch in flight per peer.
-    #[rpc]
-    Batch(String, Vec<u8>, RpcReplyPort<u32>),
+    /// ([`Batch::ack`](mabeam_core::wire::Batch::ack)) with the number of frames taken once
+    /// each is in its agent's mailbox or on the bus. The sender keeps one batch in flight per
+    /// peer.
+    Batch(String, Vec<u8>, RpcReplyPort<Vec<u8>>),
     /// An encoded directory request of per-type placement (a host's report, a location
     /// question, or a call or cast relayed by the agent's hash owner to the node it placed
     /// the agent on); the reply is the encoded answer or a `RemoteError`.
-    #[rpc]
     Directory(Vec<u8>, RpcReplyPort<Vec<u8>>),
+    /// A message from a peer that this build cannot read: an unknown variant (another
+    /// version's), or a batch without its sender's name. The gateway logs it and drops its
+    /// reply port, so a waiting caller learns at once.
+    Unreadable {
+        /// The variant name it came with.
+        variant: String,
+        /// Its reply port, if it was a call.
+        reply: Option<RpcReplyPort<Vec<u8>>>,
+    },
+}
+
+impl ractor::Message for GatewayMsg {
+    fn serializable() -> bool {
+        true
+    }
+
+    fn serialize(self) -> Result<SerializedMessage, BoxedDowncastErr> {
+        let call = |variant: &str, args, reply, metadata| SerializedMessage::Call {
+            variant: variant.to_owned(),
+            args,
+            reply,
+            metadata,
+        };
+        Ok(match self {
+            Self::Call(envelope, reply) => call(CALL, envelope, reply, None),
+            Self::Batch(from, batch, ack) => call(BATCH, batch, ack, Some(from.into_bytes())),
+            Self::Directory(request, reply) => call(DIRECTORY, request, reply, None),
+            // Made only on the receiving side.
+            Self::Unreadable { .. } => return Err(BoxedDowncastErr),
+        })
+    }
+
+    fn deserialize(message: SerializedMessage) -> Result<Self, BoxedDowncastErr> {
+        Ok(match message {
+            SerializedMessage::Call {
+                variant,
+                args,
+                reply,
+                metadata,
+            } => match variant.as_str() {
+                CALL => Self::Call(args, reply),
+                DIRECTORY => Self::Directory(args, reply),
+                BATCH => match metadata.map(String::from_utf8) {
+                    Some(Ok(from)) => Self::Batch(from, args, reply),
+                    _ => Self::Unreadable {
+                        variant,
+                        reply: Some(reply),
+                    },
+                },
+                _ => Self::Unreadable {
+                    variant,
+                    reply: Some(reply),
+                },
+            },
+            SerializedMessage::Cast { variant, .. } => Self::Unreadable {
+                variant,
+                reply: None,
+            },
+            // Replies go to the remote actor that made the call, never to a gateway.
+            SerializedMessage::CallReply(..) => return Err(BoxedDowncastErr),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ractor::Message;
+
+    fn port() -> (
+        RpcReplyPort<Vec<u8>>,
+        ractor::concurrency::OneshotReceiver<Vec<u8>>,
+    ) {
+        let (tx, rx) = ractor::concurrency::oneshot();
+        (tx.into(), rx)
+    }
+
+    #[test]
+    fn a_call_crosses_with_its_reply_port_unchanged() {
+        let (reply, mut rx) = port();
+        let wire = GatewayMsg::Call(b"envelope".to_vec(), reply)
+            .serialize()
+            .expect("serializable");
+        let Ok(GatewayMsg::Call(envelope, reply)) = GatewayMsg::deserialize(wire) else {
+            panic!("not a call");
+        };
+        assert_eq!(envelope, b"envelope");
+        reply.send(b"outcome".to_vec()).expect("the port is open");
+        assert_eq!(rx.try_recv().expect("the outcome"), b"outcome");
+    }
+
+    #[test]
+    fn a_batch_keeps_its_sender_and_frames() {
+        let (ack, _rx) = port();
+        let wire = GatewayMsg::Batch("node-a".to_owned(), vec![1, 2, 3], ack)
+            .serialize()
+            .expect("serializable");
+        let Ok(GatewayMsg::Batch(from, batch, _)) = GatewayMsg::deserialize(wire) else {
+            panic!("not a batch");
+        };
+        assert_eq!(
+            (from.as_str(), batch.as_slice()),
+            ("node-a", &[1u8, 2, 3][..])
+        );
+    }
+
+    #[test]
+    fn an_unknown_variant_or_a_nameless_batch_is_unreadable_not_an_error() {
+        let (reply, _rx) = port();
+        let unknown = SerializedMessage::Call {
+            variant: "from-the-future".to_owned(),
+            args: vec![],
+            reply,
+            metadata: None,
+        };
+        let (reply, _rx2) = port();
+        let nameless = SerializedMessage::Call {
+            variant: BATCH.to_owned(),
+            args: vec![],
+            reply,
+            metadata: Some(vec![0xff, 0xfe]),
+        };
+        let cast = SerializedMessage::Cast {
+            variant: CALL.to_owned(),
+            args: vec![],
+            metadata: None,
+        };
+        for (wire, name, has_port) in [
+            (unknown, "from-the-future", true),
+            (nameless, BATCH, true),
+            (cast, CALL, false),
+        ] {
+            match GatewayMsg::deserialize(wire) {
+                Ok(GatewayMsg::Unreadable { variant, reply }) => {
+                    assert_eq!((variant.as_str(), reply.is_some()), (name, has_port));
+                }
+                other => panic!("expected unreadable, got {other:?}"),
+            }
+        }
+    }
 }

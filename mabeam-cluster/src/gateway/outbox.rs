@@ -2,7 +2,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use mabeam_core::wire::{BatchBuilder, BatchLimits};
+use mabeam_core::wire::{Batch, BatchBuilder, BatchLimits};
 use ractor::rpc::CallResult;
 use ractor::ActorRef;
 use ractor_cluster::NodeId;
@@ -140,17 +140,17 @@ async fn run(
                 Some(ACK_TIMEOUT),
             )
             .await;
-        match result {
-            Ok(CallResult::Success(_)) => {}
-            failed => {
-                let why = match failed {
-                    Ok(CallResult::Timeout) => "no ack in time".to_owned(),
-                    Ok(_) => "the session closed".to_owned(),
-                    Err(err) => err.to_string(),
-                };
-                tracing::warn!(node = %me, %peer, frames = sent + queue.len(), %why, "batch to a peer undelivered; its outbox closes");
-                return;
-            }
+        let failed = match result {
+            Ok(CallResult::Success(ack)) => Batch::read_ack(&ack)
+                .err()
+                .map(|err| format!("an unreadable ack: {err}")),
+            Ok(CallResult::Timeout) => Some("no ack in time".to_owned()),
+            Ok(_) => Some("the session closed".to_owned()),
+            Err(err) => Some(err.to_string()),
+        };
+        if let Some(why) = failed {
+            tracing::warn!(node = %me, %peer, frames = sent + queue.len(), %why, "batch to a peer undelivered; its outbox closes");
+            return;
         }
         acked.send_modify(|n| *n += (bulk_before - queue.bulk_len()) as u64);
     }

@@ -110,11 +110,34 @@ impl BatchBuilder {
     }
 }
 
-/// Reading a batch written by [`BatchBuilder::next_batch`].
+/// Reading a batch written by [`BatchBuilder::next_batch`], and its ack.
 #[derive(Debug, Clone, Copy)]
 pub struct Batch;
 
 impl Batch {
+    /// The ack of a batch: how many of its frames the receiver took, as 4 bytes (`u32` LE).
+    ///
+    /// ```
+    /// use mabeam_core::wire::Batch;
+    ///
+    /// assert_eq!(Batch::read_ack(&Batch::ack(1024))?, 1024);
+    /// assert!(Batch::read_ack(b"\x01").is_err());
+    /// # Ok::<(), mabeam_core::wire::WireError>(())
+    /// ```
+    pub fn ack(taken: u32) -> Vec<u8> {
+        taken.to_le_bytes().to_vec()
+    }
+
+    /// How many frames an ack written by [`Batch::ack`] says were taken.
+    pub fn read_ack(bytes: &[u8]) -> Result<u32, WireError> {
+        let mut input = bytes;
+        let taken = take(&mut input, 4, "a batch ack")?;
+        if !input.is_empty() {
+            return Err(WireError::MalformedBatch("bytes after the ack"));
+        }
+        Ok(u32::from_le_bytes([taken[0], taken[1], taken[2], taken[3]]))
+    }
+
     /// The frames of a batch, in order, borrowed from `bytes`. The whole batch is checked
     /// first: a malformed one yields no frame at all.
     pub fn frames(bytes: &[u8]) -> Result<Vec<&[u8]>, WireError> {
