@@ -23,13 +23,16 @@
 //! - two raw "gateway-shaped" baselines on `b` ([`RawForwarder`]): a `pg` actor that forwards
 //!   each call to a local [`RawEcho`] through a task per call (mabeam's server shape, without
 //!   the codec), or by passing the reply port on (the least a gateway design can cost);
+//! - [`RawBytesEcho`]: the direct call with a hand-written `ractor::Message` whose reply is
+//!   bytes, as mabeam's gateway has (the derive of [`RawRemoteMsg`] adds a bridging task and
+//!   timer per call on each node): the floor for any design on ractor_cluster;
 //! - the gateway alone: a pre-encoded envelope sent straight to `b`'s gateway (mabeam's
 //!   server side without the client side);
 //! - a 1 KiB `Vec<u8>` echo; CPU time per call in both processes; throughput with many
 //!   concurrent callers; mabeam's own steps timed in-process on `a`.
 //!
 //! `cargo bench -p mabeam-benches --bench remote` (about 25 s plus the build).
-//! Profiling aid: `REMOTE_ONLY=raw|mabeam|fwd_port|gateway` loops on one side only (see `bench`).
+//! Profiling aid: `REMOTE_ONLY=raw|mabeam|fwd_port|bytes|gateway` loops on one side only (see `bench`).
 
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener, UdpSocket};
@@ -52,6 +55,8 @@ const RAW_GROUP: &str = "bench.raw";
 /// The `pg` groups of the forwarding baselines.
 const FWD_TASK_GROUP: &str = "bench.raw.fwd_task";
 const FWD_PORT_GROUP: &str = "bench.raw.fwd_port";
+/// The `pg` group of the byte-port baseline.
+const RAW_BYTES_GROUP: &str = "bench.raw.bytes";
 /// The longest a wait for the mesh lasts (a safety net, not a timing assertion).
 const PATIENCE: Duration = Duration::from_secs(30);
 /// The timeout of every call, all sides.
@@ -151,6 +156,76 @@ impl Actor for RawEcho {
     }
 }
 
+/// An informational baseline: the same call in plain ractor_cluster with a hand-written
+/// `ractor::Message` whose reply is bytes, as mabeam's gateway has. ractor_cluster's reply
+/// port goes straight to the actor; the derive of [`RawRemoteMsg`] bridges a typed port to it
+/// with a task and a timer per call on each node instead.
+#[derive(Debug)]
+pub enum RawBytesMsg {
+    /// Add the `u64` (8 bytes LE) to the count and reply with it (8 bytes LE).
+    Add(Vec<u8>, RpcReplyPort<Vec<u8>>),
+}
+
+impl ractor::Message for RawBytesMsg {
+    fn serializable() -> bool {
+        true
+    }
+
+    fn serialize(
+        self,
+    ) -> Result<ractor::message::SerializedMessage, ractor::message::BoxedDowncastErr> {
+        let Self::Add(args, reply) = self;
+        Ok(ractor::message::SerializedMessage::Call {
+            variant: String::new(),
+            args,
+            reply,
+            metadata: None,
+        })
+    }
+
+    fn deserialize(
+        message: ractor::message::SerializedMessage,
+    ) -> Result<Self, ractor::message::BoxedDowncastErr> {
+        match message {
+            ractor::message::SerializedMessage::Call { args, reply, .. } => {
+                Ok(Self::Add(args, reply))
+            }
+            _ => Err(ractor::message::BoxedDowncastErr),
+        }
+    }
+}
+
+/// The [`RawBytesMsg`] baseline's actor, in the `pg` group [`RAW_BYTES_GROUP`].
+#[derive(Debug)]
+pub struct RawBytesEcho;
+
+impl Actor for RawBytesEcho {
+    type Msg = RawBytesMsg;
+    type State = u64;
+    type Arguments = ();
+
+    async fn pre_start(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        _: (),
+    ) -> Result<Self::State, ActorProcessingErr> {
+        ractor::pg::join(RAW_BYTES_GROUP.to_owned(), vec![myself.get_cell()]);
+        Ok(0)
+    }
+
+    async fn handle(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        RawBytesMsg::Add(by, reply): Self::Msg,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        let by: [u8; 8] = by.as_slice().try_into().unwrap_or_default();
+        *state += u64::from_le_bytes(by);
+        let _ = reply.send(state.to_le_bytes().to_vec());
+        Ok(())
+    }
+}
+
 /// How a [`RawForwarder`] hands a call to its local actor.
 #[derive(Debug, Clone, Copy)]
 pub enum Forward {
@@ -212,6 +287,8 @@ struct Remote {
     fwd_task: ActorRef<RawRemoteMsg>,
     /// The forwarder that passes the reply port on.
     fwd_port: ActorRef<RawRemoteMsg>,
+    /// The baseline with a hand-written byte-reply message.
+    bytes: ActorRef<RawBytesMsg>,
     /// `b`'s mabeam gateway.
     gateway: ActorRef<GatewayMsg>,
 }
@@ -263,6 +340,9 @@ fn run_b(seed: String) {
                 .await
                 .expect("a forwarder starts");
         }
+        Actor::spawn(None, RawBytesEcho, ())
+            .await
+            .expect("the byte-port raw actor starts");
         let node = start_node("b", Some(seed)).await;
         // The signal probe: every control-lane `bench.ping` is answered with a `bench.pong`.
         let mut pings = node.system().subscribe("bench.ping").expect("a topic");
@@ -320,16 +400,18 @@ async fn until_meshed(node: &Node) -> Remote {
         let gateways = ractor::pg::get_members(&GATEWAY_GROUP.to_owned()).len();
         let sessions = node.connections().connected().len();
         if (up, sessions, gateways) == (2, 1, 2) {
-            if let (Some(direct), Some(fwd_task), Some(fwd_port), Some(gateway)) = (
+            if let (Some(direct), Some(fwd_task), Some(fwd_port), Some(bytes), Some(gateway)) = (
                 remote_member(RAW_GROUP),
                 remote_member(FWD_TASK_GROUP),
                 remote_member(FWD_PORT_GROUP),
+                remote_member(RAW_BYTES_GROUP),
                 remote_member(GATEWAY_GROUP),
             ) {
                 return Remote {
                     direct,
                     fwd_task,
                     fwd_port,
+                    bytes,
                     gateway,
                 };
             }
@@ -369,6 +451,19 @@ async fn raw_echo(raw: &ActorRef<RawRemoteMsg>, data: Vec<u8>) -> Vec<u8> {
     {
         Ok(CallResult::Success(d)) => d,
         other => panic!("raw echo failed: {other:?}"),
+    }
+}
+
+async fn raw_bytes_add(raw: &ActorRef<RawBytesMsg>) -> u64 {
+    match raw
+        .call(
+            |reply| RawBytesMsg::Add(1u64.to_le_bytes().to_vec(), reply),
+            Some(CALL_TIMEOUT),
+        )
+        .await
+    {
+        Ok(CallResult::Success(n)) => u64::from_le_bytes(n.try_into().expect("8 bytes")),
+        other => panic!("raw byte-port call failed: {other:?}"),
     }
 }
 
@@ -511,7 +606,7 @@ async fn bench(node: Arc<Node>, remote: Remote, b_pid: u32) {
         gateway.get_id()
     );
 
-    // Profiling aid: `REMOTE_ONLY=raw|mabeam|fwd_port|gateway` calls one side only for
+    // Profiling aid: `REMOTE_ONLY=raw|mabeam|fwd_port|bytes|gateway` calls one side only for
     // `REMOTE_ONLY_SECS` (default 10), e.g. under `perf record -p` of `a` and `b`, and ends.
     if let Ok(side) = std::env::var("REMOTE_ONLY") {
         let secs = std::env::var("REMOTE_ONLY_SECS")
@@ -529,6 +624,7 @@ async fn bench(node: Arc<Node>, remote: Remote, b_pid: u32) {
                     "raw" => raw_add(&raw).await,
                     "mabeam" => mabeam_add(&on_b).await,
                     "fwd_port" => raw_add(&remote.fwd_port).await,
+                    "bytes" => raw_bytes_add(&remote.bytes).await,
                     _ => gateway_call(&gateway, &envelope).await,
                 });
             }
@@ -564,12 +660,13 @@ async fn bench(node: Arc<Node>, remote: Remote, b_pid: u32) {
         std::hint::black_box(mabeam_add(&on_b).await);
         std::hint::black_box(raw_add(&remote.fwd_task).await);
         std::hint::black_box(raw_add(&remote.fwd_port).await);
+        std::hint::black_box(raw_bytes_add(&remote.bytes).await);
         std::hint::black_box(gateway_call(&gateway, &envelope).await);
         std::hint::black_box(raw_echo(&raw, payload.clone()).await);
         std::hint::black_box(mabeam_echo(&on_b, payload.clone()).await);
     }
 
-    // Pass 1, the headline: u64 calls, with the two forwarding baselines.
+    // Pass 1, the headline: u64 calls, with the forwarding and byte-port baselines.
     let t = Instant::now();
     let (clock, lat) = mabeam_benches::interleaved_calls!(
         ROUNDS,
@@ -578,6 +675,7 @@ async fn bench(node: Arc<Node>, remote: Remote, b_pid: u32) {
         mabeam_add(&on_b).await,
         raw_add(&remote.fwd_task).await,
         raw_add(&remote.fwd_port).await,
+        raw_bytes_add(&remote.bytes).await,
     );
     println!(
         "\n==== pass 1: remote u64 call a -> b, interleaved, {ROUNDS} rounds x {BLOCK} calls \
@@ -590,6 +688,10 @@ async fn bench(node: Arc<Node>, remote: Remote, b_pid: u32) {
             ("mabeam", "remote_call_mabeam"),
             ("ractor fwd actor + task", "remote_call_ractor_forward_task"),
             ("ractor fwd actor, port", "remote_call_ractor_forward_port"),
+            (
+                "ractor_cluster, byte port",
+                "remote_call_ractor_cluster_byte_port",
+            ),
         ],
         &lat,
     );
@@ -610,7 +712,11 @@ async fn bench(node: Arc<Node>, remote: Remote, b_pid: u32) {
         fmt_ns(p(0, 99.0)),
         p(1, 99.0) / p(0, 99.0)
     );
-    for (what, i) in [("forward + task", 2), ("forward, port", 3)] {
+    for (what, i) in [
+        ("forward + task", 2),
+        ("forward, port", 3),
+        ("direct with a hand-written byte-port message", 4),
+    ] {
         println!(
             "INFO ractor {what}: p50 / direct p50 = {:.3}x; mabeam p50 / it = {:.3}x (no target)",
             p(i, 50.0) / p(0, 50.0),
@@ -688,6 +794,10 @@ async fn bench(node: Arc<Node>, remote: Remote, b_pid: u32) {
         (
             "ractor fwd actor, port",
             cpu_per_call!(raw_add(&remote.fwd_port).await),
+        ),
+        (
+            "ractor_cluster direct, byte port",
+            cpu_per_call!(raw_bytes_add(&remote.bytes).await),
         ),
     ] {
         println!("  {what:<38} a {a:>9}  b {b:>9}  wall {wall:>9}");

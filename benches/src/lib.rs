@@ -363,14 +363,19 @@ pub fn print_latency_table(names: &[&str], series: &[Vec<f64>]) {
     }
 }
 
-/// Times every call of four variants on its own, `rounds × block` calls each, rotating which
+/// Times every call of each variant on its own, `rounds × block` calls each, rotating which
 /// variant goes first every round so drift hits all alike. Expands, inside an async block, to
-/// `(clock_ns, [Vec<f64>; 4])`: the cost of one `Instant::now()` (included on every side) and
-/// each variant's latencies in nanoseconds. The four arguments are the call expressions
-/// (awaited inside), e.g. `agent.call(Action::Get).no_timeout().await.expect("call")`.
+/// `(clock_ns, [Vec<f64>; N])`: the cost of one `Instant::now()` (included on every side) and
+/// each variant's latencies in nanoseconds, in argument order. The arguments after the first
+/// two are the call expressions (awaited inside), e.g.
+/// `agent.call(Action::Get).no_timeout().await.expect("call")`.
 #[macro_export]
 macro_rules! interleaved_calls {
-    ($rounds:expr, $block:expr, $e0:expr, $e1:expr, $e2:expr, $e3:expr $(,)?) => {{
+    (@one $e:expr) => {
+        ()
+    };
+    ($rounds:expr, $block:expr, $($e:expr),+ $(,)?) => {{
+        const VARIANTS: usize = [$($crate::interleaved_calls!(@one $e)),+].len();
         let clock = {
             let start = ::std::time::Instant::now();
             for _ in 0..100_000 {
@@ -378,26 +383,24 @@ macro_rules! interleaved_calls {
             }
             start.elapsed().as_nanos() as f64 / 100_000.0
         };
-        let mut lat: [Vec<f64>; 4] = Default::default();
+        let mut lat: [Vec<f64>; VARIANTS] = ::std::array::from_fn(|_| Vec::new());
         lat.iter_mut().for_each(|v| v.reserve($rounds * $block));
         for round in 0..$rounds {
-            for side in 0..4 {
-                // One branch per block, none inside the timed loop.
-                macro_rules! timed {
-                    ($i:expr, $e:expr) => {
+            for side in 0..VARIANTS {
+                let which = (side + round) % VARIANTS;
+                // One comparison per block, none inside the timed loop.
+                let mut index = 0usize;
+                $(
+                    if which == index {
                         for _ in 0..$block {
                             let t = ::std::time::Instant::now();
                             ::std::hint::black_box($e);
-                            lat[$i].push(t.elapsed().as_nanos() as f64);
+                            lat[index].push(t.elapsed().as_nanos() as f64);
                         }
-                    };
-                }
-                match (side + round) % 4 {
-                    0 => timed!(0, $e0),
-                    1 => timed!(1, $e1),
-                    2 => timed!(2, $e2),
-                    _ => timed!(3, $e3),
-                }
+                    }
+                    index += 1;
+                )+
+                let _ = index;
             }
         }
         (clock, lat)
