@@ -1,7 +1,8 @@
 //! Location transparency across real node processes on 127.0.0.1: an agent called through
 //! `Node::agent` runs on its owner (activated there on first call), calls from every node see
 //! the same state, and each failure reaches the caller as its own `RemoteError` variant — an
-//! unknown agent type, a panicking action (the gateway keeps serving), a timeout.
+//! unknown agent type, a panicking action (the gateway keeps serving), a timeout, and a gateway
+//! message from another version (answered with a decode error, not left to time out).
 //!
 //! This test has its own `main` (`harness = false`): it is node `a`, and re-runs its own binary
 //! with `--node NAME SEED` for nodes `b` and `c`, which call every counter too, then exit.
@@ -12,8 +13,12 @@ mod peers;
 use std::time::Duration;
 
 use mabeam_actors::agent;
-use mabeam_cluster::gateway::RemoteError;
+use mabeam_cluster::gateway::{RemoteError, GATEWAY_GROUP};
 use mabeam_cluster::Node;
+use mabeam_core::{codec, wire};
+use ractor::message::{BoxedDowncastErr, SerializedMessage};
+use ractor::rpc::CallResult;
+use ractor::{ActorRef, RpcReplyPort};
 
 use peers::{free_tcp, free_udp, until_meshed, Peer};
 
@@ -58,6 +63,25 @@ impl Lonely {
     #[action]
     fn ping(&self) -> u64 {
         1
+    }
+}
+
+/// A gateway message as a newer build might send it: a call of a variant this build does not
+/// know.
+struct FromTheFuture(RpcReplyPort<Vec<u8>>);
+
+impl ractor::Message for FromTheFuture {
+    fn serializable() -> bool {
+        true
+    }
+
+    fn serialize(self) -> Result<SerializedMessage, BoxedDowncastErr> {
+        Ok(SerializedMessage::Call {
+            variant: "teleport".to_owned(),
+            args: vec![1, 2, 3],
+            reply: self.0,
+            metadata: None,
+        })
     }
 }
 
@@ -164,6 +188,30 @@ async fn scenario() {
         matches!(crashed, Err(RemoteError::AgentFailed { .. })),
         "{crashed:?}"
     );
+    // A message from another version: each peer's gateway answers with a decode error.
+    let gateways: Vec<ActorRef<FromTheFuture>> = ractor::pg::get_members(&GATEWAY_GROUP.to_owned())
+        .into_iter()
+        .filter(|cell| !cell.get_id().is_local())
+        .map(Into::into)
+        .collect();
+    assert_eq!(gateways.len(), 2, "the gateways of b and c");
+    for gateway in gateways {
+        let answer = gateway
+            .call(FromTheFuture, Some(peers::PATIENCE))
+            .await
+            .expect("the session is up");
+        let CallResult::Success(outcome) = answer else {
+            panic!("no answer to an unknown gateway message: {answer:?}");
+        };
+        let error = wire::decode_outcome(&outcome)
+            .expect("an outcome")
+            .expect_err("an error outcome");
+        let error: RemoteError = codec::decode(error).expect("a RemoteError");
+        assert!(
+            matches!(&error, RemoteError::Decode { what, .. } if what.contains("teleport")),
+            "{error:?}"
+        );
+    }
     // The gateway on `b` keeps serving.
     let after = node
         .agent::<Counter>(on_b("after"))

@@ -67,6 +67,10 @@ impl GatewayArgs {
             Ok(envelope) if envelope.kind == Kind::Call => envelope,
             Ok(other) => {
                 tracing::warn!(node = %self.node, kind = ?other.kind, "a call message carries no call; dropped");
+                let _ = port.send(error_bytes(&RemoteError::Decode {
+                    what: "a call".to_owned(),
+                    reason: format!("its envelope is of kind {:?}", other.kind),
+                }));
                 return;
             }
             Err(err) => {
@@ -221,13 +225,20 @@ impl Actor for Gateway {
                 }
             }
             GatewayMsg::Unreadable { variant, reply } => {
-                // Dropping the port tells a waiting caller at once.
                 tracing::warn!(
                     node = %state.node,
                     %variant,
                     call = reply.is_some(),
                     "a peer sent a gateway message this build cannot read (another version?); dropped"
                 );
+                // ractor_cluster sends nothing back for a dropped port: the caller would wait
+                // out its timeout. An error outcome tells it at once.
+                if let Some(reply) = reply {
+                    let _ = reply.send(error_bytes(&RemoteError::Decode {
+                        what: format!("a gateway message `{variant}`"),
+                        reason: "this node's build does not read it".to_owned(),
+                    }));
+                }
             }
         }
         Ok(())

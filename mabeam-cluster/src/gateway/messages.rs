@@ -29,8 +29,8 @@ pub enum GatewayMsg {
     /// the agent on); the reply is the encoded answer or a `RemoteError`.
     Directory(Vec<u8>, RpcReplyPort<Vec<u8>>),
     /// A message from a peer that this build cannot read: an unknown variant (another
-    /// version's), or a batch without its sender's name. The gateway logs it and drops its
-    /// reply port, so a waiting caller learns at once.
+    /// version's), or a batch without its sender's name. The gateway logs it and answers a
+    /// call with an error outcome (a `RemoteError::Decode`), so the caller learns at once.
     Unreadable {
         /// The variant name it came with.
         variant: String,
