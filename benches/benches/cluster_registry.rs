@@ -19,12 +19,12 @@
 
 use std::hint::black_box;
 use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener, UdpSocket};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use mabeam_actors::agent;
+use mabeam_benches::node_procs::{free_tcp, free_udp};
 use mabeam_cluster::registry::Claim;
 use mabeam_cluster::{MemberStatus, Node};
 
@@ -51,18 +51,6 @@ fn micros() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_micros() as u64)
-}
-
-fn free_udp() -> SocketAddr {
-    UdpSocket::bind("127.0.0.1:0")
-        .and_then(|s| s.local_addr())
-        .expect("a free UDP port")
-}
-
-fn free_tcp() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|s| s.local_addr())
-        .expect("a free TCP port")
 }
 
 async fn start_node(name: &str, seed: Option<String>) -> Node {

@@ -19,12 +19,10 @@
 //! `cargo bench -p mabeam-benches --bench placement` (about 20 s plus the build).
 
 use std::collections::HashMap;
-use std::io::Read;
-use std::net::{SocketAddr, TcpListener, UdpSocket};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use mabeam_actors::agent;
+use mabeam_benches::node_procs::{exit_with_parent, free_tcp, free_udp, Peer};
 use mabeam_benches::{fmt_ns, median, print_latency_table};
 use mabeam_cluster::gateway::{ClusterRef, GATEWAY_GROUP};
 use mabeam_cluster::placement::TypePlacement;
@@ -63,18 +61,6 @@ echo_type!(Echo, "bench.echo");
 echo_type!(OnA, "bench.on_a");
 echo_type!(OnB, "bench.on_b");
 
-fn free_udp() -> SocketAddr {
-    UdpSocket::bind("127.0.0.1:0")
-        .and_then(|s| s.local_addr())
-        .expect("a free UDP port")
-}
-
-fn free_tcp() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|s| s.local_addr())
-        .expect("a free TCP port")
-}
-
 async fn start_node(name: &str, seed: Option<String>) -> Node {
     let mut builder = Node::builder()
         .name(name)
@@ -93,37 +79,11 @@ async fn start_node(name: &str, seed: Option<String>) -> Node {
 
 /// Node `b`, until killed or until `a` closes our stdin.
 fn run_b(seed: String) {
-    std::thread::spawn(|| {
-        let mut buf = [0u8; 64];
-        while matches!(std::io::stdin().read(&mut buf), Ok(n) if n > 0) {}
-        std::process::exit(0);
-    });
+    exit_with_parent();
     mabeam_benches::runtime().block_on(async move {
         let _node = start_node("b", Some(seed)).await;
         std::future::pending::<()>().await;
     });
-}
-
-/// Node `b`'s process, killed when dropped.
-struct NodeB(Child);
-
-impl Drop for NodeB {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn spawn_b(seed: SocketAddr) -> NodeB {
-    let child = Command::new(std::env::current_exe().expect("own path"))
-        .args(["--node", &seed.to_string()])
-        .env("RUST_LOG", "error")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn node b");
-    NodeB(child)
 }
 
 /// Waits until `a` sees both nodes up, a session with `b`, both gateways, and both nodes
@@ -301,7 +261,7 @@ fn main() {
     }
     let rt = mabeam_benches::runtime();
     let node = rt.block_on(start_node("a", None));
-    let _b = spawn_b(node.gossip_addr());
+    let _b = Peer::spawn(&["--node", &node.gossip_addr().to_string()]);
     mabeam_benches::in_worker(&rt, async move {
         until_meshed(&node).await;
         cluster(node).await;

@@ -34,14 +34,12 @@
 //! `cargo bench -p mabeam-benches --bench remote` (about 25 s plus the build).
 //! Profiling aid: `REMOTE_ONLY=raw|mabeam|fwd_port|bytes|gateway` loops on one side only (see `bench`).
 
-use std::io::Read;
-use std::net::{SocketAddr, TcpListener, UdpSocket};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mabeam_actors::agent;
 use mabeam_actors::remote::{decode_reply, encode_request, serve_encoded};
+use mabeam_benches::node_procs::{exit_with_parent, free_tcp, free_udp, Peer};
 use mabeam_benches::{fmt_ns, fmt_rate, median, percentile, print_latency_table, Bound, Ratio};
 use mabeam_cluster::gateway::{ClusterRef, GatewayMsg, RemoteError, GATEWAY_GROUP};
 use mabeam_cluster::{MemberStatus, Node};
@@ -293,18 +291,6 @@ struct Remote {
     gateway: ActorRef<GatewayMsg>,
 }
 
-fn free_udp() -> SocketAddr {
-    UdpSocket::bind("127.0.0.1:0")
-        .and_then(|s| s.local_addr())
-        .expect("a free UDP port")
-}
-
-fn free_tcp() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|s| s.local_addr())
-        .expect("a free TCP port")
-}
-
 async fn start_node(name: &str, seed: Option<String>) -> Node {
     let mut builder = Node::builder()
         .name(name)
@@ -320,11 +306,7 @@ async fn start_node(name: &str, seed: Option<String>) -> Node {
 
 /// Node `b`: the raw actors and the node, until killed or until `a` closes our stdin.
 fn run_b(seed: String) {
-    std::thread::spawn(|| {
-        let mut buf = [0u8; 64];
-        while matches!(std::io::stdin().read(&mut buf), Ok(n) if n > 0) {}
-        std::process::exit(0);
-    });
+    exit_with_parent();
     mabeam_benches::runtime().block_on(async move {
         Actor::spawn(None, RawEcho, Some(RAW_GROUP))
             .await
@@ -355,28 +337,6 @@ fn run_b(seed: String) {
         }
         std::future::pending::<()>().await;
     });
-}
-
-/// Node `b`'s process, killed when dropped.
-struct NodeB(Child);
-
-impl Drop for NodeB {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn spawn_b(seed: SocketAddr) -> NodeB {
-    let child = Command::new(std::env::current_exe().expect("own path"))
-        .args(["--node", &seed.to_string()])
-        .env("RUST_LOG", "error")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn node b");
-    NodeB(child)
 }
 
 /// The remote member of `group`, if `a` knows it yet.
@@ -1044,11 +1004,11 @@ fn main() {
     let started = Instant::now();
     let (node, b) = mabeam_benches::in_worker(&rt, async {
         let node = start_node("a", None).await;
-        let b = spawn_b(node.gossip_addr());
+        let b = Peer::spawn(&["--node", &node.gossip_addr().to_string()]);
         (node, b)
     });
     let node = Arc::new(node);
-    let b_pid = b.0.id();
+    let b_pid = b.id();
     let remote = rt
         .block_on(async { tokio::time::timeout(PATIENCE, until_meshed(&node)).await })
         .expect("meshed in time");

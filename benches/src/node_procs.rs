@@ -2,6 +2,7 @@
 //! to become one `mabeam_cluster::Node` (gossip every [`GOSSIP_MS`], phi threshold 8, the
 //! default `down_after`, a ractor_cluster transport), on 127.0.0.1.
 
+use std::io::Read;
 use std::net::{SocketAddr, TcpListener, UdpSocket};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -54,13 +55,15 @@ impl Drop for Proc {
     }
 }
 
-fn free_udp() -> SocketAddr {
+/// A free UDP port on 127.0.0.1.
+pub fn free_udp() -> SocketAddr {
     UdpSocket::bind("127.0.0.1:0")
         .and_then(|s| s.local_addr())
         .expect("a free UDP port")
 }
 
-fn free_tcp() -> SocketAddr {
+/// A free TCP port on 127.0.0.1.
+pub fn free_tcp() -> SocketAddr {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|s| s.local_addr())
         .expect("a free TCP port")
@@ -90,4 +93,48 @@ pub fn spawn_cluster(n: usize) -> Vec<Proc> {
             Proc { child, admin }
         })
         .collect()
+}
+
+/// A peer process of a two-process bench: this binary re-run with some arguments, killed when
+/// dropped. It also ends on its own when the bench ends, however that happens (see
+/// [`exit_with_parent`]).
+#[derive(Debug)]
+pub struct Peer(Child);
+
+impl Peer {
+    /// Re-runs this binary with `args` (logging errors only, its stderr shared, its stdout
+    /// dropped).
+    pub fn spawn(args: &[&str]) -> Self {
+        let child = Command::new(std::env::current_exe().expect("own path"))
+            .args(args)
+            .env("RUST_LOG", "error")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn a peer process");
+        Self(child)
+    }
+
+    /// Its process id.
+    pub fn id(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// In a [`Peer`]: exits the process once the bench closes our stdin (it ended, or was
+/// killed), so a killed bench leaves no orphan.
+pub fn exit_with_parent() {
+    std::thread::spawn(|| {
+        let mut buf = [0u8; 64];
+        while matches!(std::io::stdin().read(&mut buf), Ok(n) if n > 0) {}
+        std::process::exit(0);
+    });
 }
