@@ -5,16 +5,15 @@ use std::time::Duration;
 
 use mabeam_actors::{IntoAction, RemoteAgent, Reply};
 use mabeam_core::codec;
-use mabeam_core::placement::PlacementKey;
+use mabeam_core::placement::{AgentKey, Placement, PlacementKey};
 use mabeam_core::wire::{self, Kind};
 use ractor::RpcReplyPort;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::{NodeLink, RemoteError};
-use crate::placement::Route as Placed;
+use crate::placement::{Placer, Route as Placed};
 use crate::registry::Route;
-use mabeam_core::placement::AgentKey;
 
 /// How long a call through the cluster waits unless told otherwise.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -144,29 +143,49 @@ impl<A: RemoteAgent> ClusterRef<A> {
         R: IntoAction<A, T> + Into<A::Request>,
         T: Serialize + DeserializeOwned + Send + 'static,
     {
-        let placement = self.link.membership.placement();
-        let routed = self.routed();
-        let owner = match &routed {
+        let (placement, routed) = (self.link.membership.placement(), self.routed());
+        let owner = self.owner_in(&placement, &routed)?;
+        if owner == self.link.node {
+            if let Some((placer, host, key)) = self.placed_elsewhere().await? {
+                let request = request.into();
+                let outcome = placer
+                    .call_placed(&host, &key, Kind::Call, Some(self.timeout), &request)
+                    .await?;
+                return decode_outcome(&outcome);
+            }
+            return self.local(request).await;
+        }
+        self.remote(owner, request).await
+    }
+
+    /// The node the agent's messages go to: the routed node if any, else the hash owner.
+    fn owner_in<'a>(
+        &self,
+        placement: &'a Placement,
+        routed: &'a Option<Option<String>>,
+    ) -> Result<&'a str, RemoteError> {
+        match routed {
             Some(routed) => routed.as_deref(),
             None => placement.owner(&self.key),
         }
         .ok_or_else(|| RemoteError::NoOwner {
             agent: self.id.clone(),
-        })?;
-        if owner == self.link.node {
-            if let Some(placer) = self.link.types.placer_for(A::agent_type()) {
-                let key = AgentKey::new(A::agent_type(), self.id.as_str());
-                if let Placed::There(host) = placer.route(&key).await? {
-                    let request = request.into();
-                    let outcome = placer
-                        .call_placed(&host, &key, Kind::Call, Some(self.timeout), &request)
-                        .await?;
-                    return decode_outcome(&outcome);
-                }
-            }
-            return self.local(request).await;
-        }
-        self.remote(owner, request).await
+        })
+    }
+
+    /// On the agent's hash owner: where its directory placed it, when that is another node
+    /// (the agent's type has a placement rule, and the rule chose a host elsewhere).
+    async fn placed_elsewhere(
+        &self,
+    ) -> Result<Option<(&Arc<Placer>, String, AgentKey)>, RemoteError> {
+        let Some(placer) = self.link.types.placer_for(A::agent_type()) else {
+            return Ok(None);
+        };
+        let key = AgentKey::new(A::agent_type(), self.id.as_str());
+        Ok(match placer.route(&key).await? {
+            Placed::There(host) => Some((placer, host, key)),
+            Placed::Here => None,
+        })
     }
 
     /// Sends `request` to the agent without waiting for its result (fire-and-forget, like
@@ -177,25 +196,15 @@ impl<A: RemoteAgent> ClusterRef<A> {
         R: IntoAction<A, T> + Into<A::Request>,
         T: Send + 'static,
     {
-        let placement = self.link.membership.placement();
-        let routed = self.routed();
-        let owner = match &routed {
-            Some(routed) => routed.as_deref(),
-            None => placement.owner(&self.key),
-        }
-        .ok_or_else(|| RemoteError::NoOwner {
-            agent: self.id.clone(),
-        })?;
+        let (placement, routed) = (self.link.membership.placement(), self.routed());
+        let owner = self.owner_in(&placement, &routed)?;
         if owner == self.link.node {
-            if let Some(placer) = self.link.types.placer_for(A::agent_type()) {
-                let key = AgentKey::new(A::agent_type(), self.id.as_str());
-                if let Placed::There(host) = placer.route(&key).await? {
-                    let request = request.into();
-                    placer
-                        .call_placed(&host, &key, Kind::Cast, None, &request)
-                        .await?;
-                    return Ok(());
-                }
+            if let Some((placer, host, key)) = self.placed_elsewhere().await? {
+                let request = request.into();
+                placer
+                    .call_placed(&host, &key, Kind::Cast, None, &request)
+                    .await?;
+                return Ok(());
             }
             let link = &self.link;
             let id = &self.id;
