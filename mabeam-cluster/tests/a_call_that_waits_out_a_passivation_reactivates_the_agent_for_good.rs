@@ -6,71 +6,20 @@
 //! The order is made exact on a single-threaded runtime: the agent is kept busy through its
 //! local handle, so the passivation, holding the agent's gate, waits for its snapshot; the call
 //! is spawned and runs (at the yields) until it waits on that gate; then the agent is let go.
+#[path = "support/solo.rs"]
+mod solo;
 #[path = "support/cluster.rs"]
 mod support;
 
-use std::net::UdpSocket;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use std::time::Duration;
 
-use mabeam_actors::agent;
-use mabeam_cluster::{MemberStatus, Node};
-use serde::{Deserialize, Serialize};
+use solo::{until, Held, HeldAdd, HeldHold, ENTERED, RELEASE};
 use support::PATIENCE;
-use tokio::sync::Notify;
-
-/// `Held::hold` tells `ENTERED` when it starts, then waits for `RELEASE`.
-static ENTERED: LazyLock<Notify> = LazyLock::new(Notify::new);
-static RELEASE: LazyLock<Notify> = LazyLock::new(Notify::new);
-
-#[derive(Default, Serialize, Deserialize)]
-struct Held {
-    n: u64,
-}
-
-#[agent(remote, snapshot, name = "test.held")]
-impl Held {
-    #[action]
-    fn add(&mut self, by: u64) -> u64 {
-        self.n += by;
-        self.n
-    }
-
-    #[action]
-    async fn hold(&mut self) -> u64 {
-        ENTERED.notify_one();
-        RELEASE.notified().await;
-        self.n
-    }
-}
-
-async fn until(what: &str, check: impl Fn() -> bool) {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while !check() {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_call_that_waits_out_a_passivation_reactivates_the_agent_for_good() {
-    let gossip = UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let node = Node::builder()
-        .name("solo")
-        .gossip_addr(gossip)
-        .gossip_interval(Duration::from_millis(100))
-        .idle_timeout(Duration::from_secs(3600))
-        .agent_type(Held::default)
-        .start()
-        .await
-        .unwrap();
-    until("the node is up", || {
-        node.membership().status("solo") == Some(MemberStatus::Up)
-    })
-    .await;
+    let node = solo::start(Duration::from_secs(3600), |b| b.agent_type(Held::default)).await;
     let node = Arc::new(node);
     assert_eq!(
         node.agent::<Held>("h-1").request(HeldAdd { by: 5 }).await,

@@ -2,16 +2,16 @@
 //! activates the agent; once idle for the node's `idle_timeout` it is snapshotted and stopped;
 //! the next call reactivates it with its state. An agent type without snapshots starts afresh
 //! (as a grain without persistent state does). A call in progress holds passivation off.
+#[path = "support/solo.rs"]
+mod solo;
 #[path = "support/cluster.rs"]
 mod support;
 
-use std::net::UdpSocket;
 use std::time::Duration;
 
 use mabeam_actors::agent;
-use mabeam_cluster::{MemberStatus, Node};
 use serde::{Deserialize, Serialize};
-use support::PATIENCE;
+use solo::until;
 
 #[derive(Default, Serialize, Deserialize)]
 struct Kept {
@@ -48,32 +48,10 @@ impl Forgetful {
     }
 }
 
-async fn until(what: &str, check: impl Fn() -> bool) {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while !check() {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_agent_is_passivated_and_comes_back_with_its_state() {
-    let gossip = UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let node = Node::builder()
-        .name("solo")
-        .gossip_addr(gossip)
-        .gossip_interval(Duration::from_millis(100))
-        .idle_timeout(Duration::from_millis(200))
-        .agent_type(Kept::default)
-        .agent_type(Forgetful::default)
-        .start()
-        .await
-        .unwrap();
-    until("the node is up", || {
-        node.membership().status("solo") == Some(MemberStatus::Up)
+    let node = solo::start(Duration::from_millis(200), |b| {
+        b.agent_type(Kept::default).agent_type(Forgetful::default)
     })
     .await;
 

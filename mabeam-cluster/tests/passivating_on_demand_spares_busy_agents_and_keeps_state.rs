@@ -2,67 +2,19 @@
 //! that have been idle long enough: it returns how many, leaves an agent in a call running,
 //! and the next call reactivates each one with its state. The node's own idle timeout is an
 //! hour here, so the background sweep never runs during the test.
+#[path = "support/solo.rs"]
+mod solo;
 #[path = "support/cluster.rs"]
 mod support;
 
-use std::net::UdpSocket;
-use std::sync::LazyLock;
 use std::time::Duration;
 
-use mabeam_actors::agent;
-use mabeam_cluster::{MemberStatus, Node};
-use serde::{Deserialize, Serialize};
+use solo::{Held, HeldAdd, HeldHold, ENTERED, RELEASE};
 use support::PATIENCE;
-use tokio::sync::Notify;
-
-/// `Held::hold` tells `ENTERED` when it starts, then waits for `RELEASE`.
-static ENTERED: LazyLock<Notify> = LazyLock::new(Notify::new);
-static RELEASE: LazyLock<Notify> = LazyLock::new(Notify::new);
-
-#[derive(Default, Serialize, Deserialize)]
-struct Held {
-    n: u64,
-}
-
-#[agent(remote, snapshot, name = "test.held")]
-impl Held {
-    #[action]
-    fn add(&mut self, by: u64) -> u64 {
-        self.n += by;
-        self.n
-    }
-
-    #[action]
-    async fn hold(&mut self) -> u64 {
-        ENTERED.notify_one();
-        RELEASE.notified().await;
-        self.n
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn passivating_on_demand_spares_busy_agents_and_keeps_state() {
-    let gossip = UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let node = Node::builder()
-        .name("solo")
-        .gossip_addr(gossip)
-        .gossip_interval(Duration::from_millis(100))
-        .idle_timeout(Duration::from_secs(3600))
-        .agent_type(Held::default)
-        .start()
-        .await
-        .unwrap();
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while node.membership().status("solo") != Some(MemberStatus::Up) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the node never came up"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let node = solo::start(Duration::from_secs(3600), |b| b.agent_type(Held::default)).await;
 
     for (i, id) in ["h-1", "h-2", "h-3"].into_iter().enumerate() {
         let by = 10 * (i as u64 + 1);
