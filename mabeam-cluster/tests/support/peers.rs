@@ -6,29 +6,17 @@
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
 use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use mabeam_cluster::{MemberStatus, Node};
 
-/// The longest any wait lasts.
-pub const PATIENCE: Duration = Duration::from_secs(40);
+#[path = "ports.rs"]
+mod ports;
 
-pub fn free_udp() -> SocketAddr {
-    UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
-
-pub fn free_tcp() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
+pub use ports::{free_tcp, free_udp, PATIENCE};
 
 /// Waits until `node` sees `n` members up, a transport session with each of the others and
 /// all their gateways.

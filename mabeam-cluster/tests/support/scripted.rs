@@ -9,7 +9,7 @@
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::net::SocketAddr;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{mpsc, Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -18,8 +18,11 @@ use mabeam_actors::agent;
 use mabeam_cluster::gateway::GATEWAY_GROUP;
 use mabeam_cluster::{MemberStatus, Node};
 
-/// The longest any wait lasts.
-pub const PATIENCE: Duration = Duration::from_secs(40);
+#[path = "ports.rs"]
+mod ports;
+
+pub use ports::PATIENCE;
+use ports::{free_tcp, free_udp};
 
 /// The agent every test node hosts.
 #[derive(Default)]
@@ -46,20 +49,6 @@ impl Counter {
 /// Whether this process was started as a node (then call [`run_node`] and return).
 pub fn is_node() -> bool {
     std::env::args().any(|a| a == "--node")
-}
-
-fn free_udp() -> SocketAddr {
-    UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
-
-fn free_tcp() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
 }
 
 /// Runs this process as a node until its stdin closes.
