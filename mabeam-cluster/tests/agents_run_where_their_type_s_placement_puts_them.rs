@@ -16,8 +16,6 @@
 mod peers;
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -26,7 +24,7 @@ use mabeam_cluster::gateway::RemoteError;
 use mabeam_cluster::loadbalancer::LoadWeights;
 use mabeam_cluster::placement::TypePlacement;
 use mabeam_cluster::{MemberStatus, Node};
-use peers::{free_tcp, free_udp, PATIENCE};
+use peers::{free_tcp, free_udp, Peer, PATIENCE};
 
 const TRAINERS: usize = 6;
 const PAIRS: usize = 8;
@@ -53,65 +51,46 @@ fn here() -> String {
     NODE.get().cloned().unwrap_or_default()
 }
 
-/// Needs a GPU: placed on the least-loaded node tagged `gpu`.
-#[derive(Default)]
-struct Trainer {
-    n: u64,
+/// A placed counter that says where it runs: `$name` is its type name.
+macro_rules! placed_type {
+    ($(#[$doc:meta])* $ty:ident, $name:literal) => {
+        $(#[$doc])*
+        #[derive(Default)]
+        struct $ty {
+            n: u64,
+        }
+
+        #[agent(remote, name = $name)]
+        impl $ty {
+            #[action]
+            fn add(&mut self, by: u64) -> u64 {
+                self.n += by;
+                self.n
+            }
+
+            #[action]
+            fn host(&self) -> String {
+                here()
+            }
+        }
+    };
 }
 
-#[agent(remote, name = "test.trainer")]
-impl Trainer {
-    #[action]
-    fn add(&mut self, by: u64) -> u64 {
-        self.n += by;
-        self.n
-    }
-
-    #[action]
-    fn host(&self) -> String {
-        here()
-    }
-}
-
-/// `pN-a` and `pN-b` never run on one node.
-#[derive(Default)]
-struct Half {
-    n: u64,
-}
-
-#[agent(remote, name = "test.half")]
-impl Half {
-    #[action]
-    fn add(&mut self, by: u64) -> u64 {
-        self.n += by;
-        self.n
-    }
-
-    #[action]
-    fn host(&self) -> String {
-        here()
-    }
-}
-
-/// Placed on the least-loaded node.
-#[derive(Default)]
-struct Worker {
-    n: u64,
-}
-
-#[agent(remote, name = "test.worker")]
-impl Worker {
-    #[action]
-    fn add(&mut self, by: u64) -> u64 {
-        self.n += by;
-        self.n
-    }
-
-    #[action]
-    fn host(&self) -> String {
-        here()
-    }
-}
+placed_type!(
+    /// Needs a GPU: placed on the least-loaded node tagged `gpu`.
+    Trainer,
+    "test.trainer"
+);
+placed_type!(
+    /// `pN-a` and `pN-b` never run on one node.
+    Half,
+    "test.half"
+);
+placed_type!(
+    /// Placed on the least-loaded node.
+    Worker,
+    "test.worker"
+);
 
 /// Dead weight on node `c` (counted in its gossiped agent count).
 #[derive(Default)]
@@ -192,46 +171,24 @@ async fn start(name: &str, seed: Option<String>) -> Node {
     node
 }
 
-/// Waits until `node` sees `n` members up with a transport session to each of the others,
-/// and its load balancer scores `c` (with its ballast) far above the others.
+/// Waits until `node` is meshed with `n` nodes and its load balancer scores `c` (with its
+/// ballast) far above the others.
 async fn until_ready(node: &Node, n: usize) {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
-        let up = node
-            .membership()
-            .members()
-            .iter()
-            .filter(|m| m.status == MemberStatus::Up)
-            .count();
-        let gateways = ractor::pg::get_members(&mabeam_cluster::gateway::GATEWAY_GROUP.to_owned());
+    peers::until_meshed(node, n).await;
+    peers::wait_until("the load balancer scores `c` with its ballast", || {
         let scores = node.load_balancer().scores();
         let loads: BTreeMap<&str, u64> = scores
             .candidates
             .iter()
             .map(|c| (c.node.as_str(), c.load))
             .collect();
-        let heavy_c = loads.len() == n
+        loads.len() == n
             && loads.get("c").is_some_and(|c| *c > BALLAST as u64)
             && loads
                 .iter()
-                .all(|(node, load)| *node == "c" || *load < BALLAST as u64 / 2);
-        if up == n
-            && node.connections().connected().len() == n - 1
-            && gateways.len() == n
-            && heavy_c
-        {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{}: not ready: {:?}, sessions {:?}, {} gateways, loads {loads:?}",
-            node.name(),
-            node.membership().members(),
-            node.connections().connected(),
-            gateways.len()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+                .all(|(node, load)| *node == "c" || *load < BALLAST as u64 / 2)
+    })
+    .await;
 }
 
 /// Adds 1 to every placed agent from `node`, and checks where each one runs.
@@ -307,58 +264,15 @@ async fn run_peer(name: &str, seed: String) {
     std::future::pending::<()>().await;
 }
 
-fn spawn_peer(name: &str, seed: SocketAddr) -> Child {
-    Command::new(std::env::current_exe().unwrap())
-        .args(["--node", name, &seed.to_string()])
-        .env("RUST_LOG", "error")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn a peer node")
-}
-
-/// Kills the peer processes even when the test fails.
-struct Peers(Vec<Child>);
-
-impl Drop for Peers {
-    fn drop(&mut self) {
-        for child in &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-/// Waits for each peer's `done` and returns what it printed before, by peer.
-fn wait_done(peers: &mut Peers) -> Vec<BTreeMap<String, String>> {
-    use std::io::{BufRead, BufReader};
-    let mut seen = Vec::new();
-    for child in &mut peers.0 {
-        let out = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut hosts = BTreeMap::new();
-            for line in BufReader::new(out).lines() {
-                let Ok(line) = line else { return };
-                if line.ends_with(": done") {
-                    let _ = tx.send(hosts);
-                    return;
-                }
-                if let Some((agent, host)) = line
-                    .split_once(": ")
-                    .and_then(|(_, rest)| rest.split_once(" on "))
-                {
-                    hosts.insert(agent.to_owned(), host.to_owned());
-                }
-            }
-        });
-        seen.push(
-            rx.recv_timeout(PATIENCE * 2)
-                .expect("a peer finished its calls (a failed peer prints no `done`)"),
-        );
-    }
-    seen
+/// Where each agent runs, as a peer printed it (`NAME: AGENT on HOST` lines) before `done`.
+fn hosts_seen_by(peer: &Peer) -> BTreeMap<String, String> {
+    peer.lines_until(": done")
+        .iter()
+        .filter_map(|line| {
+            let (agent, host) = line.split_once(": ")?.1.split_once(" on ")?;
+            Some((agent.to_owned(), host.to_owned()))
+        })
+        .collect()
 }
 
 async fn until_down(node: &Node, peer: &str) {
@@ -395,19 +309,20 @@ where
 async fn scenario() {
     let node = start("a", None).await;
     let seed = node.gossip_addr();
-    let mut peers = Peers(vec![spawn_peer("b", seed), spawn_peer("c", seed)]);
+    let mut peers = vec![Peer::start("b", seed), Peer::start("c", seed)];
     until_ready(&node, 3).await;
 
     // `a` calls every agent first (placing them), then `b` and `c` call them all too.
     let here = call_everything(&node).await;
-    for peer in &mut peers.0 {
-        use std::io::Write;
-        let stdin = peer.stdin.as_mut().expect("piped stdin");
-        writeln!(stdin, "go").expect("tell a peer to go");
+    for peer in &mut peers {
+        peer.send("go");
     }
-    let there = wait_done(&mut peers);
-    for (peer, hosts) in ["b", "c"].iter().zip(&there) {
-        assert_eq!(hosts, &here, "{peer} sees the agents where `a` sees them");
+    for (peer, name) in peers.iter().zip(["b", "c"]) {
+        assert_eq!(
+            hosts_seen_by(peer),
+            here,
+            "{name} sees the agents where `a` sees them"
+        );
     }
     // One activation each: three adds reached the same agent.
     for id in trainers() {
@@ -450,9 +365,7 @@ async fn scenario() {
 
     // `c` is killed: what it hosted is placed again (state lost: no replication yet), what
     // it kept directory entries for is found again on the new hash owners, state intact.
-    let mut c = peers.0.remove(1);
-    c.kill().expect("kill c");
-    c.wait().expect("reap c");
+    drop(peers.remove(1)); // killed and reaped
     until_down(&node, "c").await;
     for id in halves() {
         let half = node.agent::<Half>(id.clone());

@@ -5,9 +5,9 @@
 //! when dropped, even on a failed assertion.
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -54,9 +54,11 @@ pub async fn wait_until(what: &str, check: impl Fn() -> bool) {
     }
 }
 
-/// A peer node process (this binary with `--node NAME SEED`) and the lines it prints.
+/// A peer node process (this binary with `--node NAME SEED`), its stdin, and the lines it
+/// prints.
 pub struct Peer {
     child: Child,
+    stdin: ChildStdin,
     lines: mpsc::Receiver<String>,
 }
 
@@ -70,10 +72,12 @@ impl Peer {
                 "RUST_LOG",
                 std::env::var("PEER_LOG").unwrap_or_else(|_| "error".to_owned()),
             )
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("spawn a peer node");
+        let stdin = child.stdin.take().expect("piped stdin");
         let out = child.stdout.take().expect("piped stdout");
         let (tx, lines) = mpsc::channel();
         std::thread::spawn(move || {
@@ -83,7 +87,16 @@ impl Peer {
                 }
             }
         });
-        Self { child, lines }
+        Self {
+            child,
+            stdin,
+            lines,
+        }
+    }
+
+    /// Writes `line` to its stdin.
+    pub fn send(&mut self, line: &str) {
+        writeln!(self.stdin, "{line}").expect("a line to a peer");
     }
 
     /// The next line it prints that starts with `prefix`.
@@ -98,6 +111,26 @@ impl Peer {
             if line.starts_with(prefix) {
                 return line;
             }
+        }
+    }
+}
+
+impl Peer {
+    /// The lines it prints before the next one that ends with `suffix` (within two
+    /// [`PATIENCE`]s: the peer may have much to do first).
+    pub fn lines_until(&self, suffix: &str) -> Vec<String> {
+        let deadline = Instant::now() + PATIENCE * 2;
+        let mut before = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = self
+                .lines
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no line ending with {suffix:?}"));
+            if line.ends_with(suffix) {
+                return before;
+            }
+            before.push(line);
         }
     }
 }
