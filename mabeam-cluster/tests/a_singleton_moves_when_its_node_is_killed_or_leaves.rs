@@ -11,19 +11,9 @@ mod scripted;
 use scripted::*;
 
 fn main() {
-    if is_node() {
-        return run_node();
-    }
-    if std::env::args().any(|a| a == "--list") {
+    let Some(mut nodes) = start_nodes(&["a", "b", "c"]) else {
         return;
-    }
-    let a = NodeProc::spawn("a", None);
-    let seed = a.gossip;
-    let mut nodes = vec![
-        a,
-        NodeProc::spawn("b", Some(seed)),
-        NodeProc::spawn("c", Some(seed)),
-    ];
+    };
     wait_meshed(&mut nodes);
     assert_eq!(nodes[1].ask("start_singleton leader"), "");
     let first = wait_one_singleton(&mut nodes, "leader");

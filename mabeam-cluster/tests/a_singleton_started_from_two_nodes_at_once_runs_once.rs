@@ -12,19 +12,9 @@ mod scripted;
 use scripted::*;
 
 fn main() {
-    if is_node() {
-        return run_node();
-    }
-    if std::env::args().any(|a| a == "--list") {
+    let Some(mut nodes) = start_nodes(&["a", "b", "c"]) else {
         return;
-    }
-    let a = NodeProc::spawn("a", None);
-    let seed = a.gossip;
-    let mut nodes = vec![
-        a,
-        NodeProc::spawn("b", Some(seed)),
-        NodeProc::spawn("c", Some(seed)),
-    ];
+    };
 
     // At once, from `a` and `b`, before they have converged.
     nodes[0].send("start_singleton leader");

@@ -11,15 +11,10 @@ mod scripted;
 use scripted::*;
 
 fn main() {
-    if is_node() {
-        return run_node();
-    }
-    if std::env::args().any(|a| a == "--list") {
+    let Some(mut nodes) = start_nodes(&["a", "b"]) else {
         return;
-    }
-    let a = NodeProc::spawn("a", None);
-    let seed = a.gossip;
-    let mut nodes = vec![a, NodeProc::spawn("b", Some(seed))];
+    };
+    let seed = nodes[0].gossip;
     wait_meshed(&mut nodes);
     assert_eq!(nodes[0].ask("start_per_node meter"), "");
     wait_until("both nodes run the meter", || {

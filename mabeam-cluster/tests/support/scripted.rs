@@ -51,6 +51,25 @@ pub fn is_node() -> bool {
     std::env::args().any(|a| a == "--node")
 }
 
+/// The start of a test's `main`. As a node, runs it and returns `None`; asked to list tests,
+/// returns `None`; otherwise starts the nodes `names`, the first one the seed of the others,
+/// and returns them.
+pub fn start_nodes(names: &[&str]) -> Option<Vec<NodeProc>> {
+    if is_node() {
+        run_node();
+        return None;
+    }
+    if std::env::args().any(|a| a == "--list") {
+        return None;
+    }
+    let (first, rest) = names.split_first()?;
+    let first = NodeProc::spawn(first, None);
+    let seed = first.gossip;
+    let mut nodes = vec![first];
+    nodes.extend(rest.iter().map(|name| NodeProc::spawn(name, Some(seed))));
+    Some(nodes)
+}
+
 /// Runs this process as a node until its stdin closes.
 pub fn run_node() {
     let args: Vec<String> = std::env::args().collect();
