@@ -269,13 +269,7 @@ mod tests {
     use super::*;
 
     fn member(node: &str, status: MemberStatus) -> Member {
-        Member {
-            node: node.into(),
-            generation: 1,
-            gossip_addr: "127.0.0.1:1".parse().unwrap(),
-            status,
-            tags: Vec::new(),
-        }
+        Member::test(node, status)
     }
 
     fn down_event(node: &str) -> MemberEvent {

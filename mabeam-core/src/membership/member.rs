@@ -74,6 +74,20 @@ pub struct Member {
     pub tags: Vec<String>,
 }
 
+#[cfg(test)]
+impl Member {
+    /// A member for unit tests: generation 1, gossip at `127.0.0.1:1`, no tags.
+    pub(crate) fn test(node: &str, status: MemberStatus) -> Self {
+        Self {
+            node: node.into(),
+            generation: 1,
+            gossip_addr: SocketAddr::from(([127, 0, 0, 1], 1)),
+            status,
+            tags: Vec::new(),
+        }
+    }
+}
+
 /// A change in the view: the member as it is now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberEvent {

@@ -232,11 +232,8 @@ mod tests {
 
     fn member(node: &str, generation: u64, status: MemberStatus) -> Member {
         Member {
-            node: node.into(),
             generation,
-            gossip_addr: "127.0.0.1:1".parse().unwrap(),
-            status,
-            tags: Vec::new(),
+            ..Member::test(node, status)
         }
     }
 

@@ -99,13 +99,7 @@ mod tests {
     use crate::membership::MemberStatus;
 
     fn member(node: &str, status: MemberStatus) -> Member {
-        Member {
-            node: node.into(),
-            generation: 1,
-            gossip_addr: "127.0.0.1:1".parse().unwrap(),
-            status,
-            tags: Vec::new(),
-        }
+        Member::test(node, status)
     }
 
     #[test]

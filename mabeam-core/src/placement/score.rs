@@ -157,11 +157,8 @@ mod tests {
 
     fn member(node: &str, status: MemberStatus, tags: &[&str]) -> Member {
         Member {
-            node: node.into(),
-            generation: 1,
-            gossip_addr: "127.0.0.1:1".parse().unwrap(),
-            status,
             tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            ..Member::test(node, status)
         }
     }
 
