@@ -19,6 +19,7 @@
 //! and listed in the admin endpoint's membership report (`connected`).
 
 mod agent;
+mod service;
 
-pub(crate) use agent::LISTEN_KEY;
-pub use agent::{Connections, ConnectionsReader};
+pub use agent::{Connections, ConnectionsReader, Session};
+pub(crate) use service::TransportService;

@@ -6,6 +6,8 @@
 
 mod agent;
 mod process;
+mod service;
 
 pub use agent::{Health, HealthReader};
 pub use mabeam_core::health::{ClusterHealth, HealthStatus, NodeHealth, NodeMetrics, Thresholds};
+pub(crate) use service::HealthService;

@@ -37,18 +37,25 @@ pub mod admin;
 pub mod config;
 pub mod connections;
 pub mod discovery;
-pub mod fault;
 pub mod gateway;
 pub mod gossip;
 pub mod health;
+pub mod kernel;
 pub mod loadbalancer;
 mod membership;
 mod node;
 pub mod placement;
 pub mod registry;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod tls;
 
 pub use discovery::{Discovery, MulticastConfig};
+pub use gateway::{ClusterRef, RemoteError};
+pub use kernel::{
+    AdminHandler, AdminMethod, AdminResponse, AdminRoute, NodeContext, NodeService, Protocol,
+    ProtocolHandler, ServiceError, View,
+};
 pub use mabeam_core::membership::{Member, MemberEvent, MemberStatus};
 pub use membership::{Membership, MembershipReader};
 pub use node::{Node, NodeBuilder, NodeError};

@@ -16,7 +16,9 @@
 
 mod agent;
 mod reader;
+mod service;
 
 pub use agent::LoadBalancer;
 pub use mabeam_core::placement::LoadWeights;
 pub use reader::{LoadBalancerReader, NodeScores};
+pub(crate) use service::LoadBalancerService;

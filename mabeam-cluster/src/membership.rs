@@ -1,7 +1,9 @@
-//! The membership agent: folds what the gossip layer hears into the node's
-//! [`MembershipView`](mabeam_core::membership::MembershipView) and tells the node about changes.
+//! The membership service: its agent folds what the gossip layer hears into the node's
+//! [`MembershipView`](mabeam_core::membership::MembershipView) and tells the node about
+//! changes.
 
 mod agent;
+mod service;
 
 pub use agent::{Membership, MembershipReader};
-pub(crate) use agent::{JOINING, LEAVING, LEAVING_SEEN_KEY, STATUS_KEY, TAGS_KEY};
+pub(crate) use service::MembershipService;

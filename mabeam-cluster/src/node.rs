@@ -3,53 +3,38 @@
 mod builder;
 mod error;
 
+pub(crate) use builder::is_valid_tag;
+
 pub use builder::NodeBuilder;
 pub use error::NodeError;
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use mabeam_actors::AgentSystem;
-use tokio::task::JoinHandle;
-
-use std::sync::Arc;
-
-use mabeam_actors::RemoteAgent;
+use mabeam_actors::{AgentRef, AgentSystem, RemoteAgent};
+use mabeam_core::membership::MemberStatus;
 
 use crate::connections::ConnectionsReader;
-use crate::gateway::{ClusterRef, GatewayMsg, NodeLink, RemoteError};
-use crate::gossip::Gossip;
+use crate::gateway::{ClusterRef, RemoteError};
 use crate::health::HealthReader;
+use crate::kernel::{Kernel, NodeContext};
 use crate::loadbalancer::LoadBalancerReader;
-use crate::membership::{LEAVING, LEAVING_SEEN_KEY, STATUS_KEY};
 use crate::registry::{
     Claim, ClusterRegistry, ClusterRegistryHandle, RegistryError, RegistryReader, SingletonSpec,
 };
 use crate::MembershipReader;
-use mabeam_core::membership::Incarnation;
 
-/// A running node: its agent system, its gossip membership and (optionally) its admin
-/// endpoint. Build one with [`Node::builder`].
+/// A running node: a kernel (its incarnation, agent system, views and gateway) and its
+/// services (see [`kernel`](crate::kernel)). Build one with [`Node::builder`].
 pub struct Node {
-    name: String,
+    kernel: Kernel,
     gossip_addr: SocketAddr,
-    gossip_interval: Duration,
-    system: AgentSystem,
-    /// The node started the system (rather than being given one), so it stops it too.
-    owns_system: bool,
-    gossip: Gossip,
-    membership: MembershipReader,
-    health: HealthReader,
-    load: LoadBalancerReader,
-    connections: ConnectionsReader,
-    transport: Option<ractor::ActorRef<ractor_cluster::NodeServerMessage>>,
-    admin: Option<(SocketAddr, JoinHandle<()>)>,
-    link: Arc<NodeLink>,
-    passivation: JoinHandle<()>,
-    gateway: ractor::ActorRef<GatewayMsg>,
-    registry: RegistryReader,
-    registry_agent: mabeam_actors::AgentRef<ClusterRegistry>,
+    admin: Arc<OnceLock<SocketAddr>>,
+    registry_agent: Arc<OnceLock<AgentRef<ClusterRegistry>>>,
+    /// It runs a transport.
+    transport: bool,
 }
 
 impl Node {
@@ -60,14 +45,24 @@ impl Node {
 
     /// The node's name.
     pub fn name(&self) -> &str {
-        &self.name
+        self.ctx().name()
     }
 
     /// The current incarnation's generation (its start time in milliseconds since the epoch).
     /// It changes when the node rejoins after the cluster declared it down (see
     /// `cluster.self.rejoined`).
     pub fn generation(&self) -> u64 {
-        self.gossip.generation()
+        self.ctx().generation()
+    }
+
+    /// What the node's services share: the views, the agent system, calls to other nodes'
+    /// service protocols ([`NodeContext::call`]).
+    pub fn context(&self) -> &NodeContext {
+        self.kernel.ctx()
+    }
+
+    fn ctx(&self) -> &NodeContext {
+        self.kernel.ctx()
     }
 
     /// Where it gossips.
@@ -77,35 +72,35 @@ impl Node {
 
     /// Where its admin endpoint listens, if it has one.
     pub fn admin_addr(&self) -> Option<SocketAddr> {
-        self.admin.as_ref().map(|(addr, _)| *addr)
+        self.admin.get().copied()
     }
 
     /// Its agent system.
     pub fn system(&self) -> &AgentSystem {
-        &self.system
+        self.ctx().system()
     }
 
     /// Its membership view (read without a mailbox hop).
     pub fn membership(&self) -> &MembershipReader {
-        &self.membership
+        self.ctx().membership()
     }
 
     /// Its latest health report (read without a mailbox hop).
     pub fn health(&self) -> &HealthReader {
-        &self.health
+        self.ctx().health()
     }
 
     /// The load balancer's latest scoring of the nodes placement may use (read without a
     /// mailbox hop).
     pub fn load_balancer(&self) -> &LoadBalancerReader {
-        &self.load
+        self.ctx().load_balancer()
     }
 
     /// A location-transparent handle on agent `id` of type `A` (registered on every node with
     /// [`NodeBuilder::agent_type`]): calls reach it on whichever node owns it, activating it
     /// there if needed.
     pub fn agent<A: RemoteAgent>(&self, id: impl Into<String>) -> ClusterRef<A> {
-        ClusterRef::new(id.into(), self.link.clone())
+        ClusterRef::new(id.into(), self.ctx().link().clone())
     }
 
     /// A handle on agent `id` of type `A` *on `node`*, whatever placement says: for reaching
@@ -116,7 +111,7 @@ impl Node {
         node: impl Into<String>,
         id: impl Into<String>,
     ) -> ClusterRef<A> {
-        ClusterRef::new(id.into(), self.link.clone()).pinned_to(node.into())
+        ClusterRef::new(id.into(), self.ctx().link().clone()).pinned_to(node.into())
     }
 
     /// Gives local agent `agent` the cluster-wide name `name` (Erlang's
@@ -130,7 +125,7 @@ impl Node {
         name: impl Into<String>,
         agent: impl Into<String>,
     ) -> Result<(), RegistryError> {
-        self.registry_agent
+        self.registry_agent()?
             .register(name.into(), agent.into())
             .await
             .map_err(|err| RegistryError::Unavailable(err.to_string()))?
@@ -138,21 +133,27 @@ impl Node {
 
     /// Gives up this node's registration of `name`; false if it held none.
     pub async fn unregister_name(&self, name: impl Into<String>) -> bool {
-        self.registry_agent
-            .unregister(name.into())
-            .await
-            .unwrap_or(false)
+        let Ok(registry) = self.registry_agent() else {
+            return false;
+        };
+        registry.unregister(name.into()).await.unwrap_or(false)
     }
 
     /// Where cluster-wide `name` is held (node and agent id): a registered agent, or a
     /// singleton. Answered locally, from what this node last learned through gossip.
     pub fn whereis(&self, name: &str) -> Option<Arc<Claim>> {
-        self.registry.whereis(name)
+        self.registry().whereis(name)
     }
 
     /// The cluster registry as this node sees it (names, singletons, what runs here).
     pub fn registry(&self) -> &RegistryReader {
-        &self.registry
+        self.ctx().registry()
+    }
+
+    fn registry_agent(&self) -> Result<&AgentRef<ClusterRegistry>, RegistryError> {
+        self.registry_agent.get().ok_or_else(|| {
+            RegistryError::Unavailable("the registry service is not running".to_owned())
+        })
     }
 
     /// Starts the cluster singleton `name` of type `A` (the seeds' `start_singleton`): one
@@ -186,7 +187,7 @@ impl Node {
     }
 
     async fn start_managed(&self, spec: SingletonSpec) -> Result<(), RegistryError> {
-        self.registry_agent
+        self.registry_agent()?
             .start(spec)
             .await
             .map_err(|err| RegistryError::Unavailable(err.to_string()))?
@@ -194,12 +195,12 @@ impl Node {
 
     /// How many agents are active on this node through the cluster (activated by calls).
     pub fn active_agents(&self) -> usize {
-        self.link.types.activations.live_count()
+        self.ctx().types().activations.live_count()
     }
 
     /// How many agents this node has passivated (their snapshots wait for the next call).
     pub fn passivated_agents(&self) -> usize {
-        self.link.types.activations.passivated_count()
+        self.ctx().types().activations.passivated_count()
     }
 
     /// Publishes `signal` cluster-wide: on this node's bus and on the bus of every node it has
@@ -217,7 +218,7 @@ impl Node {
     /// # Ok(()) }
     /// ```
     pub async fn publish(&self, signal: mabeam_core::Signal) -> Result<Vec<String>, RemoteError> {
-        self.link.publish(signal).await
+        self.ctx().link().publish(signal).await
     }
 
     /// Passivates now every agent activated through the cluster that has been idle for at
@@ -227,118 +228,71 @@ impl Node {
     /// it with its state. An agent in a call right now is left alone.
     /// `passivate_idle(Duration::ZERO)` passivates every agent not in a call.
     pub async fn passivate_idle(&self, idle: Duration) -> usize {
-        self.link.types.activations.sweep(&self.system, idle).await
+        self.ctx()
+            .types()
+            .activations
+            .sweep(self.ctx().system(), idle)
+            .await
     }
 
     /// The peers it has an authenticated transport session with.
     pub fn connections(&self) -> &ConnectionsReader {
-        &self.connections
+        self.ctx().sessions()
+    }
+
+    /// Waits until this node is `up` with at least `members` members `up` in its view
+    /// (itself included) and — when it runs a transport — a session with each of them whose
+    /// gateway it knows, so calls to agents anywhere can go out. Told by the views, not
+    /// polled; wrap it in `tokio::time::timeout` to bound the wait.
+    ///
+    /// ```no_run
+    /// # async fn demo(node: &mabeam_cluster::Node) {
+    /// node.ready(3).await; // a cluster of three, every link up
+    /// # }
+    /// ```
+    pub async fn ready(&self, members: usize) {
+        let ctx = self.ctx();
+        loop {
+            let up: Vec<String> = ctx
+                .membership()
+                .wait_for(|view| {
+                    view.iter().filter(|m| m.status == MemberStatus::Up).count() >= members
+                        && view
+                            .iter()
+                            .any(|m| m.node == ctx.name() && m.status == MemberStatus::Up)
+                })
+                .await
+                .iter()
+                .filter(|m| m.status == MemberStatus::Up && m.node != ctx.name())
+                .map(|m| m.node.clone())
+                .collect();
+            if !self.transport {
+                return;
+            }
+            // The sessions, unless the membership changes first.
+            tokio::select! {
+                _ = ctx.sessions().wait_for(|sessions| up.iter().all(|peer| sessions.get(peer).is_some_and(|s| s.gateway))) => return,
+                _ = ctx.membership().changed() => {}
+            }
+        }
     }
 
     /// Leaves the cluster gracefully: announces the leave (peers mark this node `leaving`,
     /// then `removed`, never `down`), waits until every peer it hears has acknowledged the
-    /// announcement (at least three gossip rounds, at most 30 or 10 s), then stops gossip,
-    /// the admin endpoint and the agent system (or, for a system given to
-    /// [`NodeBuilder::system`], only the node's own agents).
+    /// announcement (at least three gossip rounds, at most 30 or 10 s), then stops the
+    /// services in reverse start order, the gateway, gossip and the agent system (or, for a
+    /// system given to [`NodeBuilder::system`], only the node's own agents).
     pub async fn shutdown(self) {
-        self.gossip.set_self(STATUS_KEY, LEAVING).await;
-        self.await_leave_acknowledged().await;
-        // The registry has handed its singletons over by now. Quiet it before stopping it: it
-        // must not be waiting on the root supervisor (starting or stopping an agent) while
-        // the root waits for it to stop.
-        self.registry.close();
-        let _ = self.system.stop_agent(crate::registry::AGENT_NAME).await;
-        // Discovery first: it would keep asking the stopped gossip layer to contact peers.
-        let _ = self.system.stop_agent(crate::discovery::AGENT_NAME).await;
-        self.gossip.shutdown().await;
-        if let Some((_, task)) = self.admin {
-            task.abort();
-        }
-        self.gateway.stop(None);
-        self.passivation.abort();
-        if let Some(server) = self.transport {
-            let _ = server
-                .stop_and_wait(None, Some(Duration::from_secs(5)))
-                .await;
-        }
-        if self.owns_system {
-            self.system.shutdown().await;
-        } else {
-            // The application's system goes on: stop only the node's own agents, and the
-            // singletons and one-per-node agents it ran.
-            let managed = self.registry.running_here();
-            for agent in [
-                "mabeam.connections",
-                "mabeam.directory",
-                "mabeam.loadbalancer",
-                "mabeam.health",
-                "mabeam.membership",
-            ] {
-                let _ = self.system.stop_agent(agent).await;
-            }
-            for agent in managed {
-                let _ = self.system.stop_agent(&agent).await;
-            }
-        }
-        tracing::info!(node = %self.name, "left the cluster");
-    }
-}
-
-impl Node {
-    /// Waits until every peer heard has listed this incarnation in its `mabeam.leaving_seen`
-    /// (so it will end `removed`, not `down`), within bounds.
-    async fn await_leave_acknowledged(&self) {
-        let me = Incarnation::new(self.name.clone(), self.gossip.generation());
-        let least = self.gossip_interval * 3;
-        let most = (self.gossip_interval * 30)
-            .min(Duration::from_secs(10))
-            .max(least);
-        let start = tokio::time::Instant::now();
-        loop {
-            tokio::time::sleep(self.gossip_interval).await;
-            let pending: Vec<String> = {
-                let chitchat = self.gossip.chitchat();
-                let chitchat = chitchat.lock().await;
-                chitchat
-                    .live_nodes()
-                    .filter(|id| *id.node_id != *me.node)
-                    .filter(|id| {
-                        let seen = chitchat
-                            .node_state(id)
-                            .and_then(|state| state.get(LEAVING_SEEN_KEY))
-                            .map(Incarnation::parse_list)
-                            .unwrap_or_default();
-                        !seen.contains(&me)
-                    })
-                    .map(|id| id.node_id.to_string())
-                    .collect()
-            };
-            let waited = start.elapsed();
-            if pending.is_empty() && waited >= least {
-                return;
-            }
-            if waited >= most {
-                tracing::warn!(node = %self.name, ?pending, "leaving without every peer's acknowledgement");
-                return;
-            }
-        }
+        self.kernel.stop().await;
     }
 }
 
 impl fmt::Debug for Node {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Node")
-            .field("name", &self.name)
+            .field("name", &self.name())
             .field("generation", &self.generation())
             .field("gossip_addr", &self.gossip_addr)
             .finish_non_exhaustive()
     }
-}
-
-/// A tag a node can announce: not empty; letters, digits, `-`, `_`, `.`, `:` and `/` only.
-pub(crate) fn is_valid_tag(tag: &str) -> bool {
-    !tag.is_empty()
-        && tag
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.:/".contains(c))
 }

@@ -30,7 +30,7 @@ mod agent;
 mod error;
 mod name_lost;
 mod reader;
-mod wire;
+mod service;
 
 pub use agent::ClusterRegistry;
 pub(crate) use agent::ClusterRegistryHandle;
@@ -40,7 +40,7 @@ pub use mabeam_core::singleton::{Scope, SingletonSpec};
 pub use name_lost::NameLost;
 pub use reader::RegistryReader;
 pub(crate) use reader::Route;
-pub(crate) use wire::TYPES_KEY;
+pub(crate) use service::RegistryService;
 
 /// The longest cluster-wide name, in bytes.
 pub const MAX_NAME_LEN: usize = 255;
@@ -50,5 +50,5 @@ pub(crate) const AGENT_NAME: &str = "mabeam.registry";
 
 /// The gossip value announcing the agent types a node hosts.
 pub(crate) fn types_value(types: &crate::gateway::AgentTypes) -> String {
-    wire::encode(&types.type_names()).unwrap_or_default()
+    crate::gossip::schema::encode(&types.type_names()).unwrap_or_default()
 }

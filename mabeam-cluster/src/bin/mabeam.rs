@@ -137,7 +137,8 @@ struct NodeArgs {
     /// Discovery interval in milliseconds [default: 5000].
     #[arg(long, env = "MABEAM_DISCOVERY_INTERVAL_MS")]
     discovery_interval_ms: Option<u64>,
-    /// For tests only: let the admin endpoint cut and heal gossip links.
+    /// For tests only (a `testkit` build): let the admin endpoint cut and heal links.
+    #[cfg(feature = "testkit")]
     #[arg(long, hide = true)]
     fault_injection: bool,
 }
@@ -176,9 +177,9 @@ async fn run_node(args: NodeArgs) -> Result<(), Box<dyn std::error::Error>> {
     if config.name.is_none() {
         return Err("a node needs a name: --name, MABEAM_NAME or `name` in the config file".into());
     }
-    let builder = config
-        .apply(Node::builder())?
-        .fault_injection(args.fault_injection);
+    let builder = config.apply(Node::builder())?;
+    #[cfg(feature = "testkit")]
+    let builder = builder.fault_injection(args.fault_injection);
     let node = builder.start().await?;
     println!(
         "node {} (generation {}) gossiping on {}{}",

@@ -1,6 +1,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::Stream;
@@ -9,12 +9,10 @@ use mabeam_core::membership::MemberStatus;
 use ractor::ActorRef;
 use ractor_cluster::{ClientConnectErr, NodeId, NodeServerMessage, NodeSessionMessage};
 
-use crate::gossip::{newest_per_node, Gossip};
+use crate::gossip::{newest_per_node, schema, Gossip};
+use crate::kernel::View;
 use crate::tls::TlsConfig;
 use crate::MembershipReader;
-
-/// The gossip key holding a node's ractor_cluster listen address.
-pub(crate) const LISTEN_KEY: &str = "mabeam.listen";
 
 /// Failed dial rounds after which a peer is reported (once) as unreachable over the transport.
 const WARN_AFTER: u32 = 3;
@@ -23,36 +21,49 @@ const WARN_AFTER: u32 = 3;
 /// accepts the connection but never answers (a frozen process) must not hold up the agent.
 const DIAL_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The peers this node has an authenticated session with.
+/// One authenticated transport session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Session {
+    /// The ractor_cluster node id of the session (actors of that node carry it in their
+    /// `ActorId`).
+    pub node_id: NodeId,
+    /// The peer's gateway is known here: calls to it can go out.
+    pub gateway: bool,
+}
+
+/// The peers this node has an authenticated session with: read without a lock, waited on
+/// with [`wait_for`](Self::wait_for). Cheap to clone.
 #[derive(Debug, Clone, Default)]
 pub struct ConnectionsReader {
-    /// Peer name → the ractor_cluster node id of its session.
-    peers: Arc<RwLock<BTreeMap<String, NodeId>>>,
+    /// Peer name → its session.
+    peers: View<BTreeMap<String, Session>>,
 }
 
 impl ConnectionsReader {
     /// Names of the peers with an authenticated session.
     pub fn connected(&self) -> Vec<String> {
-        self.peers
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .keys()
-            .cloned()
-            .collect()
+        self.peers.get().keys().cloned().collect()
+    }
+
+    /// Waits until the sessions (by peer name) satisfy `condition`, and returns them.
+    pub async fn wait_for(
+        &self,
+        condition: impl FnMut(&BTreeMap<String, Session>) -> bool,
+    ) -> Arc<BTreeMap<String, Session>> {
+        self.peers.wait_for(condition).await
     }
 
     /// The ractor_cluster node id of the session with `peer` (actors of that node carry it
     /// in their `ActorId`).
     pub(crate) fn node_id(&self, peer: &str) -> Option<NodeId> {
-        self.peers
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(peer)
-            .copied()
+        self.peers.get().get(peer).map(|session| session.node_id)
     }
 
-    fn set(&self, peers: BTreeMap<String, NodeId>) {
-        *self.peers.write().unwrap_or_else(PoisonError::into_inner) = peers;
+    /// Publishes `peers` when they differ from the last published (no wake-up otherwise).
+    fn set(&self, peers: BTreeMap<String, Session>) {
+        if *self.peers.get() != peers {
+            self.peers.publish(peers);
+        }
     }
 }
 
@@ -146,7 +157,7 @@ impl Connections {
     async fn listen_addrs(&self) -> BTreeMap<String, SocketAddr> {
         let chitchat = self.gossip.chitchat();
         let chitchat = chitchat.lock().await;
-        newest_per_node(&chitchat, |state| state.get(LISTEN_KEY)?.parse().ok())
+        newest_per_node(&chitchat, schema::listen_addr)
     }
 }
 
@@ -206,8 +217,23 @@ impl Connections {
                 MemberStatus::Leaving | MemberStatus::Unreachable => {}
             }
         }
-        self.shared
-            .set(sessions.into_iter().map(|(n, (id, _))| (n, id)).collect());
+        // Whether the peer's gateway is known here (calls can go out then).
+        let gateways: Vec<NodeId> =
+            ractor::pg::get_members(&crate::gateway::GATEWAY_GROUP.to_owned())
+                .iter()
+                .map(|cell| cell.get_id())
+                .filter(|id| !id.is_local())
+                .map(|id| id.node())
+                .collect();
+        self.shared.set(
+            sessions
+                .into_iter()
+                .map(|(n, (node_id, _))| {
+                    let gateway = gateways.contains(&node_id);
+                    (n, Session { node_id, gateway })
+                })
+                .collect(),
+        );
     }
 
     fn ticks(&self) -> impl Stream<Item = ()> + Send + 'static {

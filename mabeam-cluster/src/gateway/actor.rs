@@ -1,34 +1,40 @@
-use mabeam_actors::{AgentSystem, ServeError, WireReply};
-use mabeam_core::codec;
-use mabeam_core::wire::{self, Batch, Envelope, Kind, WireSignal};
+use mabeam_actors::{AgentSystem, WireReply};
+use mabeam_core::wire::{Batch, Envelope, Kind, WireSignal};
 
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 
-use super::{AgentTypes, GatewayMsg, RemoteError, GATEWAY_GROUP};
+use super::{
+    error_bytes, outcome_bytes, service_outcome, AgentTypes, GatewayMsg, RemoteError, GATEWAY_GROUP,
+};
+use crate::kernel::{Protocols, View};
 
 /// The node's gateway actor; see the [module docs](super).
 #[derive(Debug)]
 pub(crate) struct Gateway;
 
 /// What the gateway serves with.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct GatewayArgs {
     pub(crate) node: String,
     pub(crate) system: AgentSystem,
     pub(crate) types: AgentTypes,
+    /// The wire protocols of the node's services, by id.
+    pub(crate) protocols: View<Protocols>,
+    /// The node's link, which knows the links fault injection cut (tests only).
+    #[cfg(feature = "testkit")]
+    pub(crate) link: std::sync::Arc<super::NodeLink>,
 }
 
-/// The outcome bytes for a caller: the agent's (already outcome bytes), or its error encoded.
-fn outcome_bytes(agent: &str, outcome: Result<Vec<u8>, ServeError>) -> Vec<u8> {
-    match outcome {
-        Ok(bytes) => bytes,
-        Err(err) => error_bytes(&RemoteError::from_serve(agent, err)),
+impl std::fmt::Debug for GatewayArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GatewayArgs")
+            .field("node", &self.node)
+            .field(
+                "protocols",
+                &self.protocols.get().keys().collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
     }
-}
-
-fn error_bytes(error: &RemoteError) -> Vec<u8> {
-    // A `RemoteError` is strings and numbers: encoding it cannot fail.
-    wire::write_error(&codec::encode(error).unwrap_or_default())
 }
 
 /// What became of one frame.
@@ -98,6 +104,22 @@ impl GatewayArgs {
         });
     }
 
+    /// Answers a request of a service's protocol in a task of its own.
+    fn service(&self, protocol: String, request: Vec<u8>, reply: RpcReplyPort<Vec<u8>>) {
+        let Some(handler) = self.protocols.get().get(&protocol).cloned() else {
+            tracing::warn!(node = %self.node, %protocol, "a peer asked for a protocol this node does not serve");
+            let _ = reply.send(error_bytes(&RemoteError::UnknownProtocol {
+                node: self.node.clone(),
+                protocol,
+            }));
+            return;
+        };
+        tokio::spawn(async move {
+            let answer = handler.serve(request).await;
+            let _ = reply.send(service_outcome(answer));
+        });
+    }
+
     /// Takes one frame of a batch from `peer` without waiting.
     fn take(&self, peer: &str, frame: &[u8]) -> Taken {
         match Envelope::decode(frame) {
@@ -137,6 +159,12 @@ impl GatewayArgs {
     /// waits for it: the peer sends its next batch only after the ack, so frames from one
     /// node are delivered in the order it sent them.
     fn batch(&self, peer: String, bytes: Vec<u8>, ack: RpcReplyPort<Vec<u8>>) {
+        #[cfg(feature = "testkit")]
+        if self.link.is_cut(&peer) {
+            // As across a real partition: nothing arrives, nothing is answered.
+            drop(ack);
+            return;
+        }
         let frames = match Batch::frames(&bytes) {
             Ok(frames) => frames,
             Err(err) => {
@@ -215,15 +243,11 @@ impl Actor for Gateway {
         match message {
             GatewayMsg::Call(bytes, port) => state.call(bytes, port),
             GatewayMsg::Batch(peer, bytes, ack) => state.batch(peer, bytes, ack),
-            GatewayMsg::Directory(request, reply) => {
-                if let Some(placer) = state.types.placer().cloned() {
-                    let args = state.clone();
-                    tokio::spawn(async move {
-                        let answer = placer.serve(&args.types, args.system, &request).await;
-                        let _ = reply.send(answer);
-                    });
-                }
-            }
+            GatewayMsg::Service {
+                protocol,
+                request,
+                reply,
+            } => state.service(protocol, request, reply),
             GatewayMsg::Unreadable { variant, reply } => {
                 tracing::warn!(
                     node = %state.node,

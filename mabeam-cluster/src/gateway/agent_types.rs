@@ -63,8 +63,8 @@ pub(crate) struct AgentTypes {
     pub(crate) activations: Activations,
     /// The placement rules of the types registered with one (the others are placed by hash).
     placements: Arc<HashMap<&'static str, TypePlacement>>,
-    /// The node's placement directory (set when the node starts).
-    placer: Option<Arc<Placer>>,
+    /// The node's placement directory (set once, by the placement service).
+    placer: Arc<std::sync::OnceLock<Arc<Placer>>>,
 }
 
 impl fmt::Debug for AgentTypes {
@@ -212,21 +212,16 @@ impl AgentTypes {
         self.placements.clone()
     }
 
-    /// Routes the types with a placement rule through `placer`.
-    pub(crate) fn set_placer(&mut self, placer: Arc<Placer>) {
-        self.placer = Some(placer);
+    /// Routes the types with a placement rule through `placer` (the first one set stays).
+    pub(crate) fn set_placer(&self, placer: Arc<Placer>) {
+        let _ = self.placer.set(placer);
     }
 
     /// The node's placer, if `agent_type` is placed by a rule (through the directory).
     pub(crate) fn placer_for(&self, agent_type: &str) -> Option<&Arc<Placer>> {
         self.placer
-            .as_ref()
+            .get()
             .filter(|_| self.placements.contains_key(agent_type))
-    }
-
-    /// The node's placer.
-    pub(crate) fn placer(&self) -> Option<&Arc<Placer>> {
-        self.placer.as_ref()
     }
 
     fn factory<A: Agent>(&self, node: &str) -> Result<Factory<A>, RemoteError> {

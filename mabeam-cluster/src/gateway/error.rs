@@ -62,6 +62,15 @@ pub enum RemoteError {
         /// Why.
         reason: String,
     },
+    /// The node serves no service protocol of that id (a node of another build, or a
+    /// service missing from its builder).
+    #[error("node `{node}` serves no protocol `{protocol}`")]
+    UnknownProtocol {
+        /// The node.
+        node: String,
+        /// The protocol asked for.
+        protocol: String,
+    },
     /// The cluster has no node to place the agent on.
     #[error("no node can host agent `{agent}`")]
     NoOwner {

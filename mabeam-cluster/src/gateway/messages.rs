@@ -7,7 +7,7 @@ pub const GATEWAY_GROUP: &str = "mabeam.gateway";
 /// The variant names on the wire.
 const CALL: &str = "call";
 const BATCH: &str = "batch";
-const DIRECTORY: &str = "dir";
+const SERVICE: &str = "svc";
 
 /// What a gateway takes over the transport. The byte layouts are in [`mabeam_core::wire`].
 ///
@@ -24,10 +24,17 @@ pub enum GatewayMsg {
     /// each is in its agent's mailbox or on the bus. The sender keeps one batch in flight per
     /// peer.
     Batch(String, Vec<u8>, RpcReplyPort<Vec<u8>>),
-    /// An encoded directory request of per-type placement (a host's report, a location
-    /// question, or a call or cast relayed by the agent's hash owner to the node it placed
-    /// the agent on); the reply is the encoded answer or a `RemoteError`.
-    Directory(Vec<u8>, RpcReplyPort<Vec<u8>>),
+    /// A request of a service's wire protocol (see [`Protocol`](crate::Protocol)): the
+    /// node's service of that protocol answers; the reply is an outcome (the answer, or an
+    /// encoded `RemoteError`, such as `UnknownProtocol`).
+    Service {
+        /// The protocol's id.
+        protocol: String,
+        /// The request bytes.
+        request: Vec<u8>,
+        /// Where the outcome goes.
+        reply: RpcReplyPort<Vec<u8>>,
+    },
     /// A message from a peer that this build cannot read: an unknown variant (another
     /// version's), or a batch without its sender's name. The gateway logs it and answers a
     /// call with an error outcome (a `RemoteError::Decode`), so the caller learns at once.
@@ -54,7 +61,11 @@ impl ractor::Message for GatewayMsg {
         Ok(match self {
             Self::Call(envelope, reply) => call(CALL, envelope, reply, None),
             Self::Batch(from, batch, ack) => call(BATCH, batch, ack, Some(from.into_bytes())),
-            Self::Directory(request, reply) => call(DIRECTORY, request, reply, None),
+            Self::Service {
+                protocol,
+                request,
+                reply,
+            } => call(SERVICE, request, reply, Some(protocol.into_bytes())),
             // Made only on the receiving side.
             Self::Unreadable { .. } => return Err(BoxedDowncastErr),
         })
@@ -69,7 +80,17 @@ impl ractor::Message for GatewayMsg {
                 metadata,
             } => match variant.as_str() {
                 CALL => Self::Call(args, reply),
-                DIRECTORY => Self::Directory(args, reply),
+                SERVICE => match metadata.map(String::from_utf8) {
+                    Some(Ok(protocol)) => Self::Service {
+                        protocol,
+                        request: args,
+                        reply,
+                    },
+                    _ => Self::Unreadable {
+                        variant,
+                        reply: Some(reply),
+                    },
+                },
                 BATCH => match metadata.map(String::from_utf8) {
                     Some(Ok(from)) => Self::Batch(from, args, reply),
                     _ => Self::Unreadable {
@@ -131,6 +152,28 @@ mod tests {
         assert_eq!(
             (from.as_str(), batch.as_slice()),
             ("node-a", &[1u8, 2, 3][..])
+        );
+    }
+
+    #[test]
+    fn a_service_request_keeps_its_protocol() {
+        let (reply, _rx) = port();
+        let wire = GatewayMsg::Service {
+            protocol: "example.ping".to_owned(),
+            request: vec![7],
+            reply,
+        }
+        .serialize()
+        .expect("serializable");
+        let Ok(GatewayMsg::Service {
+            protocol, request, ..
+        }) = GatewayMsg::deserialize(wire)
+        else {
+            panic!("not a service request");
+        };
+        assert_eq!(
+            (protocol.as_str(), request.as_slice()),
+            ("example.ping", &[7u8][..])
         );
     }
 

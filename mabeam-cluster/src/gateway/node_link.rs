@@ -1,9 +1,11 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
 
 use mabeam_actors::AgentSystem;
 use mabeam_core::wire::{self, Kind, WireSignal};
 use mabeam_core::{Lane, Signal};
+use ractor::rpc::CallResult;
 use ractor::ActorRef;
 use ractor_cluster::NodeId;
 
@@ -27,6 +29,9 @@ pub(crate) struct NodeLink {
     pub(crate) registry: RegistryReader,
     gateways: Mutex<HashMap<String, (NodeId, ActorRef<GatewayMsg>)>>,
     outboxes: Mutex<HashMap<String, Outbox>>,
+    /// Links cut by fault injection (tests only).
+    #[cfg(feature = "testkit")]
+    faults: Option<crate::testkit::LinkFilter>,
 }
 
 impl NodeLink {
@@ -37,6 +42,7 @@ impl NodeLink {
         connections: ConnectionsReader,
         types: AgentTypes,
         registry: RegistryReader,
+        #[cfg(feature = "testkit")] faults: Option<crate::testkit::LinkFilter>,
     ) -> Self {
         Self {
             node,
@@ -47,7 +53,27 @@ impl NodeLink {
             registry,
             gateways: Mutex::default(),
             outboxes: Mutex::default(),
+            #[cfg(feature = "testkit")]
+            faults,
         }
+    }
+
+    /// Whether fault injection cut the link to `peer` (always false without `testkit`).
+    #[cfg(feature = "testkit")]
+    pub(crate) fn is_cut(&self, peer: &str) -> bool {
+        self.faults.as_ref().is_some_and(|faults| {
+            faults.any()
+                && self
+                    .membership
+                    .member(peer)
+                    .is_some_and(|m| faults.is_blocked(&m.gossip_addr))
+        })
+    }
+
+    /// Whether fault injection cut the link to `peer` (always false without `testkit`).
+    #[cfg(not(feature = "testkit"))]
+    pub(crate) fn is_cut(&self, _peer: &str) -> bool {
+        false
     }
 
     fn unreachable(peer: &str, reason: &str) -> RemoteError {
@@ -59,6 +85,9 @@ impl NodeLink {
 
     /// The session id with `peer`, and its gateway there.
     fn session(&self, peer: &str) -> Result<(NodeId, ActorRef<GatewayMsg>), RemoteError> {
+        if self.is_cut(peer) {
+            return Err(Self::unreachable(peer, "the link is cut (fault injection)"));
+        }
         let node_id = self
             .connections
             .node_id(peer)
@@ -96,6 +125,40 @@ impl NodeLink {
         let outbox = Outbox::start(self.node.clone(), peer.to_owned(), node_id, gateway);
         outboxes.insert(peer.to_owned(), outbox.clone());
         Ok(outbox)
+    }
+
+    /// Calls protocol `protocol` of `peer`'s services with `request` (see
+    /// [`NodeContext::call`](crate::NodeContext::call)).
+    pub(crate) async fn call_protocol(
+        &self,
+        peer: &str,
+        protocol: &str,
+        request: Vec<u8>,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, RemoteError> {
+        let gateway = self.gateway(peer)?;
+        let message = |reply| GatewayMsg::Service {
+            protocol: protocol.to_owned(),
+            request,
+            reply,
+        };
+        let outcome = match gateway.call(message, Some(timeout)).await {
+            Ok(CallResult::Success(outcome)) => outcome,
+            Ok(CallResult::Timeout) => {
+                return Err(RemoteError::Timeout {
+                    agent: format!("protocol `{protocol}` of `{peer}`"),
+                    after_ms: timeout.as_millis() as u64,
+                })
+            }
+            Ok(CallResult::SenderError) => {
+                return Err(Self::unreachable(
+                    peer,
+                    "the session closed before the reply",
+                ))
+            }
+            Err(err) => return Err(Self::unreachable(peer, &err.to_string())),
+        };
+        super::decode_service_outcome(&outcome)
     }
 
     /// Waits until the casts queued for `peer` so far are delivered (at once when none wait).

@@ -13,7 +13,8 @@ use tokio::task::JoinHandle;
 
 use super::transport::GossipUdp;
 use super::RttTable;
-use crate::fault::LinkFilter;
+#[cfg(feature = "testkit")]
+use crate::testkit::LinkFilter;
 
 /// The live node incarnations, as chitchat reports them.
 pub(crate) type LiveNodes = BTreeMap<ChitchatId, NodeState>;
@@ -27,6 +28,8 @@ pub(crate) struct GossipSettings {
     pub(crate) interval: Duration,
     pub(crate) phi_threshold: f64,
     pub(crate) seeds: Vec<String>,
+    /// Links cut by fault injection (tests only).
+    #[cfg(feature = "testkit")]
     pub(crate) faults: Option<LinkFilter>,
     pub(crate) rtt: RttTable,
 }
@@ -85,6 +88,7 @@ async fn spawn(
     };
     let transport = GossipUdp {
         rtt: settings.rtt.clone(),
+        #[cfg(feature = "testkit")]
         filter: settings.faults.clone(),
     };
     spawn_chitchat(config, key_values, &transport).await
@@ -112,6 +116,12 @@ impl Gossip {
         gossip.forward(handle.chitchat(), 0).await;
         *gossip.inner.handle.lock().await = Some(handle);
         Ok(gossip)
+    }
+
+    /// The links fault injection cuts (tests only).
+    #[cfg(feature = "testkit")]
+    pub(crate) fn faults(&self) -> Option<LinkFilter> {
+        self.inner.settings.faults.clone()
     }
 
     /// The current incarnation's generation.

@@ -7,27 +7,37 @@ use chitchat::{ChitchatEnvelope, ChitchatMessage};
 use tokio::time::Instant;
 
 use super::RttTable;
-use crate::fault::LinkFilter;
+#[cfg(feature = "testkit")]
+use crate::testkit::LinkFilter;
 
 /// UDP that times each gossip handshake (SYN out, SYN-ACK back) into an [`RttTable`] and, with
-/// fault injection on, drops datagrams to and from the peers a [`LinkFilter`] cuts off.
+/// fault injection on (feature `testkit`), drops datagrams to and from the peers a
+/// `LinkFilter` cuts off.
 #[derive(Debug, Clone)]
 pub(crate) struct GossipUdp {
     pub(crate) rtt: RttTable,
+    #[cfg(feature = "testkit")]
     pub(crate) filter: Option<LinkFilter>,
 }
 
 struct GossipSocket {
     inner: Box<dyn Socket>,
     rtt: RttTable,
+    #[cfg(feature = "testkit")]
     filter: Option<LinkFilter>,
     /// When the last SYN to each peer left.
     syn_sent: HashMap<SocketAddr, Instant>,
 }
 
 impl GossipSocket {
+    #[cfg(feature = "testkit")]
     fn blocked(&self, peer: &SocketAddr) -> bool {
         self.filter.as_ref().is_some_and(|f| f.is_blocked(peer))
+    }
+
+    #[cfg(not(feature = "testkit"))]
+    fn blocked(&self, _peer: &SocketAddr) -> bool {
+        false
     }
 }
 
@@ -37,6 +47,7 @@ impl Transport for GossipUdp {
         Ok(Box::new(GossipSocket {
             inner: UdpTransport.open(listen_addr).await?,
             rtt: self.rtt.clone(),
+            #[cfg(feature = "testkit")]
             filter: self.filter.clone(),
             syn_sent: HashMap::new(),
         }))

@@ -11,13 +11,8 @@ use mabeam_core::health::{
 use mabeam_core::membership::MemberEvent;
 
 use super::process::{rss_bytes, CpuMeter};
-use crate::gossip::{newest_per_node, Gossip};
+use crate::gossip::{newest_per_node, schema, Gossip};
 use crate::MembershipReader;
-
-const AGENTS_KEY: &str = "mabeam.agents";
-const RSS_KEY: &str = "mabeam.rss";
-const BACKLOG_KEY: &str = "mabeam.backlog";
-const CPU_KEY: &str = "mabeam.cpu";
 
 /// The latest health report, readable without a mailbox hop (the admin endpoint's `/health`).
 #[derive(Debug, Clone, Default)]
@@ -136,19 +131,8 @@ impl Health {
             let chitchat = self.gossip.chitchat();
             let mut gossip = chitchat.lock().await;
             let state = gossip.self_node_state();
-            state.set(AGENTS_KEY, own.agents);
-            state.set(RSS_KEY, own.rss_bytes);
-            state.set(BACKLOG_KEY, own.largest_backlog);
-            state.set(CPU_KEY, own.cpu_percent);
-            newest_per_node(&gossip, |state| {
-                let read = |key| state.get(key).and_then(|v| v.parse().ok());
-                Some(NodeMetrics {
-                    agents: read(AGENTS_KEY)?,
-                    rss_bytes: read(RSS_KEY)?,
-                    largest_backlog: read(BACKLOG_KEY).unwrap_or(0),
-                    cpu_percent: read(CPU_KEY).unwrap_or(0),
-                })
-            })
+            schema::set_metrics(state, &own);
+            newest_per_node(&gossip, schema::metrics)
         };
         self.reassess(ctx);
     }

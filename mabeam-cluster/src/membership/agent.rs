@@ -1,5 +1,5 @@
 use std::collections::BTreeSet;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::Stream;
@@ -13,23 +13,9 @@ use mabeam_core::placement::Placement;
 use tokio::sync::watch;
 
 use crate::connections::ConnectionsReader;
+use crate::gossip::schema::{self, Announced};
 use crate::gossip::{Gossip, LiveNodes};
-
-/// The key holding what a node announces about itself: `joining`, `up` or `leaving`.
-pub(crate) const STATUS_KEY: &str = "mabeam.status";
-/// Announced while starting.
-pub(crate) const JOINING: &str = "joining";
-/// Announced once in the cluster.
-pub(crate) const UP: &str = "up";
-/// Announced when leaving gracefully.
-pub(crate) const LEAVING: &str = "leaving";
-/// The key holding a node's capability tags, comma-separated.
-pub(crate) const TAGS_KEY: &str = "mabeam.tags";
-/// The key holding the incarnations a node holds down, comma-separated `name@generation`.
-pub(crate) const DOWNED_KEY: &str = "mabeam.downed";
-/// The key holding the incarnations a node has seen announce their leave (the acknowledgement
-/// a leaving node waits for), comma-separated `name@generation`.
-pub(crate) const LEAVING_SEEN_KEY: &str = "mabeam.leaving_seen";
+use crate::kernel::View;
 
 /// The membership agent: folds what the gossip layer hears into the node's
 /// [`MembershipView`](mabeam_core::membership::MembershipView) and publishes every change as a
@@ -56,23 +42,32 @@ pub struct Membership {
     announced_up: bool,
 }
 
-/// A cheap, lock-protected copy of the membership view for readers outside the agent (the admin
-/// endpoint, tests): no mailbox hop.
+/// The membership view as last published by the membership agent, for readers outside it
+/// (the call path, the admin endpoint, applications): read without a lock or a mailbox hop,
+/// and waited on with [`wait_for`](Self::wait_for). Cheap to clone.
 #[derive(Debug, Clone, Default)]
 pub struct MembershipReader {
-    members: Arc<RwLock<Vec<Member>>>,
+    members: View<Vec<Member>>,
     /// The hash placement over the members that own agents (`up`, or `unreachable` but not
     /// yet declared down), made once per change.
-    owners: Arc<RwLock<Arc<Placement>>>,
+    owners: View<Placement>,
 }
 
 impl MembershipReader {
     /// The members as last observed.
     pub fn members(&self) -> Vec<Member> {
-        self.members
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.members.get().as_ref().clone()
+    }
+
+    /// Waits until the members satisfy `condition` (checked at once, then after every
+    /// change) and returns them.
+    pub async fn wait_for(&self, condition: impl FnMut(&Vec<Member>) -> bool) -> Arc<Vec<Member>> {
+        self.members.wait_for(condition).await
+    }
+
+    /// Waits for the next change of the view and returns the members then.
+    pub async fn changed(&self) -> Arc<Vec<Member>> {
+        self.members.changed().await
     }
 
     /// The status of `node`, if known.
@@ -83,8 +78,7 @@ impl MembershipReader {
     /// The generation and status of `node`, if known (nothing cloned).
     pub(crate) fn incarnation(&self, node: &str) -> Option<(u64, MemberStatus)> {
         self.members
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
+            .get()
             .iter()
             .find(|m| m.node == node)
             .map(|m| (m.generation, m.status))
@@ -92,12 +86,7 @@ impl MembershipReader {
 
     /// The member named `node`, if known.
     pub fn member(&self, node: &str) -> Option<Member> {
-        self.members
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .find(|m| m.node == node)
-            .cloned()
+        self.members.get().iter().find(|m| m.node == node).cloned()
     }
 
     /// The hash placement calls through the cluster route by: over the members that own
@@ -105,17 +94,13 @@ impl MembershipReader {
     /// its agents (calls to them fail with `NodeUnreachable`) until it is down; only then do
     /// they move, so a suspicion alone never starts a second copy of an agent.
     pub fn placement(&self) -> Arc<Placement> {
-        self.owners
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.owners.get()
     }
 
     /// True when `node` is a member this node cannot reach now (suspected, not yet down).
     pub fn is_unreachable(&self, node: &str) -> bool {
         self.members
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
+            .get()
             .iter()
             .any(|m| m.node == node && m.status == MemberStatus::Unreachable)
     }
@@ -127,8 +112,9 @@ impl MembershipReader {
                 .filter(|m| m.status.owns_agents())
                 .map(|m| m.node.as_str()),
         );
-        *self.members.write().unwrap_or_else(PoisonError::into_inner) = members;
-        *self.owners.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(owners);
+        // Placement first: whoever is woken by the members finds the owners they imply.
+        self.owners.publish(owners);
+        self.members.publish(members);
     }
 }
 
@@ -204,16 +190,16 @@ impl Membership {
                 let mut chitchat = chitchat.lock().await;
                 let state = chitchat.self_node_state();
                 // Leaving before it ever joined: keep announcing the leave.
-                if state.get(STATUS_KEY) == Some(JOINING) {
+                if schema::status(state) == Some(Announced::Joining) {
                     tracing::info!(node = %me.node, alone = !others, "joined the cluster");
-                    state.set(STATUS_KEY, UP);
+                    state.set(schema::STATUS, Announced::Up.as_str());
                 }
                 self.announced_up = true;
             }
         }
-        let downed = Incarnation::format_list(&self.view.downed());
+        let downed = schema::incarnations_value(&self.view.downed());
         if downed != self.published_downed {
-            self.gossip.set_self(DOWNED_KEY, &downed).await;
+            self.gossip.set_self(schema::DOWNED, &downed).await;
             self.published_downed = downed;
         }
         let leaving: Vec<Incarnation> = self
@@ -222,9 +208,9 @@ impl Membership {
             .filter(|m| m.status == MemberStatus::Leaving && m.node != me.node)
             .map(|m| Incarnation::new(m.node.clone(), m.generation))
             .collect();
-        let leaving = Incarnation::format_list(&leaving);
+        let leaving = schema::incarnations_value(&leaving);
         if leaving != self.published_leaving {
-            self.gossip.set_self(LEAVING_SEEN_KEY, &leaving).await;
+            self.gossip.set_self(schema::LEAVING_SEEN, &leaving).await;
             self.published_leaving = leaving;
         }
     }
@@ -257,20 +243,12 @@ fn observed(live: &LiveNodes) -> Vec<Observed> {
     live.iter()
         .map(|(id, state)| {
             let seen = Observed::new(&*id.node_id, id.generation_id, id.gossip_advertise_addr)
-                .with_tags(
-                    state
-                        .get(TAGS_KEY)
-                        .unwrap_or_default()
-                        .split(',')
-                        .filter(|t| !t.is_empty()),
-                )
-                .declaring_down(Incarnation::parse_list(
-                    state.get(DOWNED_KEY).unwrap_or_default(),
-                ));
-            match state.get(STATUS_KEY) {
-                Some(JOINING) => seen.joining(),
-                Some(LEAVING) => seen.leaving(),
-                _ => seen,
+                .with_tags(schema::tags(state))
+                .declaring_down(schema::downed(state));
+            match schema::status(state) {
+                Some(Announced::Joining) => seen.joining(),
+                Some(Announced::Leaving) => seen.leaving(),
+                Some(Announced::Up) | None => seen,
             }
         })
         .collect()

@@ -1,26 +1,23 @@
+use std::fmt;
 use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use std::sync::Arc;
-
 use mabeam_actors::{AgentSystem, RemoteAgent};
-use ractor::Actor;
-use ractor_cluster::node::NodeConnectionMode;
-use ractor_cluster::{IncomingEncryptionMode, NodeServer};
 
 use super::{Node, NodeError};
-use crate::connections::{Connections, ConnectionsReader, LISTEN_KEY};
-use crate::discovery::{self, Discovery};
-use crate::fault::LinkFilter;
-use crate::gateway::{AgentTypes, Gateway, GatewayArgs, NodeLink};
-use crate::gossip::{Gossip, GossipSettings, RttTable};
-use crate::health::{Health, HealthReader, Thresholds};
-use crate::loadbalancer::{LoadBalancer, LoadBalancerReader, LoadWeights};
-use crate::membership::{JOINING, STATUS_KEY, TAGS_KEY};
-use crate::placement::{DirectoryAgent, Placer, TypePlacement};
-use crate::registry::{self, ClusterRegistry, RegistryReader};
+use crate::admin::AdminService;
+use crate::connections::TransportService;
+use crate::discovery::{self, Discovery, DiscoveryService};
+use crate::gateway::{AgentTypes, PassivationService};
+use crate::gossip::{GossipSettings, RttTable};
+use crate::health::HealthService;
+use crate::kernel::{Kernel, KernelParts, NodeService};
+use crate::loadbalancer::{LoadBalancerService, LoadWeights};
+use crate::membership::MembershipService;
+use crate::placement::{PlacementService, TypePlacement};
+use crate::registry::{self, RegistryService};
 use crate::tls::TlsConfig;
-use crate::{admin, Membership, MembershipReader};
 
 /// Configures and starts a [`Node`].
 ///
@@ -51,6 +48,7 @@ pub struct NodeBuilder {
     phi_threshold: f64,
     admin_addr: Option<SocketAddr>,
     system: Option<AgentSystem>,
+    #[cfg(feature = "testkit")]
     fault_injection: bool,
     listen_addr: Option<SocketAddr>,
     cookie: String,
@@ -60,6 +58,7 @@ pub struct NodeBuilder {
     agent_types: AgentTypes,
     idle_timeout: Duration,
     load_weights: LoadWeights,
+    services: Services,
 }
 
 impl NodeBuilder {
@@ -74,6 +73,7 @@ impl NodeBuilder {
             phi_threshold: 8.0,
             admin_addr: None,
             system: None,
+            #[cfg(feature = "testkit")]
             fault_injection: false,
             listen_addr: None,
             cookie: "mabeam".to_owned(),
@@ -83,6 +83,7 @@ impl NodeBuilder {
             idle_timeout: Duration::from_secs(15 * 60),
             load_weights: LoadWeights::default(),
             tls: None,
+            services: Services::default(),
         }
     }
 
@@ -210,9 +211,10 @@ impl NodeBuilder {
         self
     }
 
-    /// For tests: gossip through a [`LinkFilter`](crate::fault::LinkFilter) that can cut links
-    /// (see [`fault`](crate::fault)); the admin endpoint then accepts `POST /debug/partition`
-    /// and `POST /debug/heal`. Never enable it in production.
+    /// For tests (feature `testkit`): let the links to chosen peers be cut, gossip and
+    /// transport both (see [`testkit`](crate::testkit)); the admin endpoint then accepts
+    /// `POST /debug/partition` and `POST /debug/heal`.
+    #[cfg(feature = "testkit")]
     pub fn fault_injection(mut self, enabled: bool) -> Self {
         self.fault_injection = enabled;
         self
@@ -246,8 +248,19 @@ impl NodeBuilder {
         self
     }
 
-    /// Starts the node on the current tokio runtime.
-    pub async fn start(mut self) -> Result<Node, NodeError> {
+    /// Adds a service of the application's (see [`NodeService`]): started after the node's
+    /// own services, in the order added, and stopped before them.
+    pub fn service(mut self, service: impl NodeService) -> Self {
+        self.services.0.push(Box::new(service));
+        self
+    }
+
+    /// Starts the node on the current tokio runtime: checks the settings, then starts the
+    /// kernel with the node's services in order — membership, discovery, health, the load
+    /// balancer, the transport (with a listen address), placement, the registry,
+    /// passivation, the application's services, fault injection (tests only) and the admin
+    /// endpoint (with an address).
+    pub async fn start(self) -> Result<Node, NodeError> {
         if self.name.is_empty() {
             return Err(NodeError::NoName);
         }
@@ -264,7 +277,7 @@ impl NodeBuilder {
         let mut tags = self.tags;
         tags.sort();
         tags.dedup();
-        if let Some(bad) = tags.iter().find(|t| !super::is_valid_tag(t)) {
+        if let Some(bad) = tags.iter().find(|t| !is_valid_tag(t)) {
             return Err(NodeError::BadTag(bad.clone()));
         }
         let alone_after = if self.discovery.is_empty() {
@@ -279,232 +292,93 @@ impl NodeBuilder {
             &self.name,
             self.gossip_addr,
         )?;
-        let owns_system = self.system.is_none();
-        let system = match self.system {
-            Some(system) => system,
-            None => AgentSystem::builder().name(&self.name).start().await?,
-        };
-        let faults = self.fault_injection.then(LinkFilter::default);
-        let mut key_values = vec![(STATUS_KEY.to_owned(), JOINING.to_owned())];
-        if !tags.is_empty() {
-            key_values.push((TAGS_KEY.to_owned(), tags.join(",")));
-        }
-        if let Some(listen) = self.listen_addr {
-            key_values.push((LISTEN_KEY.to_owned(), listen.to_string()));
-        }
-        key_values.push((
-            registry::TYPES_KEY.to_owned(),
-            registry::types_value(&self.agent_types),
-        ));
-        let settings = GossipSettings {
+        #[cfg(feature = "testkit")]
+        let faults = self
+            .fault_injection
+            .then(crate::testkit::LinkFilter::default);
+        let gossip = GossipSettings {
             name: self.name.clone(),
             cluster_id: self.cluster_id,
             addr: self.gossip_addr,
             interval: self.gossip_interval,
             phi_threshold: self.phi_threshold,
             seeds: discovery.seeds(),
+            #[cfg(feature = "testkit")]
             faults: faults.clone(),
             rtt: RttTable::default(),
         };
-        let gossip =
-            Gossip::start(settings, key_values)
-                .await
-                .map_err(|err| NodeError::Gossip {
-                    addr: self.gossip_addr,
-                    reason: err.to_string(),
-                })?;
-        let generation = gossip.generation();
-        let connections = ConnectionsReader::default();
-        let membership = MembershipReader::default();
-        let links = self.listen_addr.is_some().then(|| connections.clone());
-        let (shared, from) = (membership.clone(), gossip.clone());
-        system
-            .spawn("mabeam.membership", move || {
-                Membership::new(
-                    from.clone(),
-                    down_after,
-                    alone_after,
-                    links.clone(),
-                    shared.clone(),
-                )
-            })
-            .await?;
-        discovery
-            .spawn(&system, &self.name, self.gossip_addr, gossip.clone())
-            .await?;
-        let health = HealthReader::default();
-        let (health_state, from, reader) = (health.clone(), gossip.clone(), membership.clone());
-        let period = self.gossip_interval * 5;
-        system
-            .spawn("mabeam.health", move || {
-                Health::new(
-                    period,
-                    from.clone(),
-                    reader.clone(),
-                    Thresholds::default(),
-                    health_state.clone(),
-                )
-            })
-            .await?;
-        let load = LoadBalancerReader::default();
-        let (scores, reader, health_reader, weights, node) = (
-            load.clone(),
-            membership.clone(),
-            health.clone(),
-            self.load_weights,
-            self.name.clone(),
-        );
-        let every = self.gossip_interval;
-        system
-            .spawn("mabeam.loadbalancer", move || {
-                LoadBalancer::new(
-                    node.clone(),
-                    every,
-                    reader.clone(),
-                    health_reader.clone(),
-                    weights,
-                    scores.clone(),
-                )
-            })
-            .await?;
-        let transport = match self.listen_addr {
-            Some(listen) => {
-                let server = NodeServer::new(
-                    listen.port(),
-                    self.cookie.clone(),
-                    self.name.clone(),
-                    listen.ip().to_string(),
-                    self.tls
-                        .as_ref()
-                        .map(|tls| IncomingEncryptionMode::Tls(tls.acceptor())),
-                    Some(NodeConnectionMode::Isolated),
-                )
-                .with_listen_addr(listen.ip());
-                let (server, _) =
-                    Actor::spawn(None, server, ())
-                        .await
-                        .map_err(|err| NodeError::Transport {
-                            addr: listen,
-                            reason: err.to_string(),
-                        })?;
-                let (from, reader, shared) =
-                    (gossip.clone(), membership.clone(), connections.clone());
-                let server_ref = server.clone();
-                let tls = self.tls.clone();
-                system
-                    .spawn("mabeam.connections", move || {
-                        Connections::new(
-                            server_ref.clone(),
-                            from.clone(),
-                            reader.clone(),
-                            shared.clone(),
-                        )
-                        .with_tls(tls.clone())
-                    })
-                    .await?;
-                Some(server)
-            }
-            None => None,
-        };
-        let admin = match self.admin_addr {
-            Some(addr) => {
-                let state = admin::AdminState {
-                    node: self.name.clone(),
-                    membership: membership.clone(),
-                    faults: faults.clone(),
-                    health: health.clone(),
-                    connections: connections.clone(),
-                };
-                let (bound, task) = admin::serve(addr, state)
-                    .await
-                    .map_err(|source| NodeError::Admin { addr, source })?;
-                Some((bound, task))
-            }
-            None => None,
-        };
-        tracing::info!(node = %self.name, generation, gossip = %self.gossip_addr, "node started");
-        if let (Some(listen), Some(tls)) = (self.listen_addr, &self.tls) {
-            tracing::info!(%listen, server_name = tls.server_name(), "transport: mutual TLS");
+        let admin = Arc::new(OnceLock::new());
+        let registry_agent = Arc::new(OnceLock::new());
+        let transport = self.listen_addr.is_some();
+        let mut services: Vec<Box<dyn NodeService>> = vec![
+            Box::new(MembershipService::new(
+                down_after,
+                alone_after,
+                transport,
+                tags,
+            )),
+            Box::new(DiscoveryService::new(discovery, self.gossip_addr)),
+            Box::new(HealthService::default()),
+            Box::new(LoadBalancerService {
+                weights: self.load_weights,
+            }),
+        ];
+        if let Some(listen) = self.listen_addr {
+            services.push(Box::new(TransportService::new(
+                listen,
+                self.cookie,
+                self.tls,
+            )));
         }
-        let placer = Arc::new(Placer::new(
-            gossip.clone(),
-            membership.clone(),
-            connections.clone(),
-            load.clone(),
-            self.load_weights,
-            self.agent_types.placements(),
-        ));
-        self.agent_types.set_placer(placer.clone());
-        // After the placer: the registry starts agents with the same agent types.
-        let registry = RegistryReader::default();
-        let (from, reader, types, shared) = (
-            gossip.clone(),
-            membership.clone(),
-            self.agent_types.clone(),
-            registry.clone(),
-        );
-        let registry_agent = system
-            .spawn(registry::AGENT_NAME, move || {
-                ClusterRegistry::new(from.clone(), reader.clone(), types.clone(), shared.clone())
-            })
-            .await?;
-        let every = self.gossip_interval;
-        system
-            .spawn("mabeam.directory", move || {
-                DirectoryAgent::new(placer.clone(), every)
-            })
-            .await?;
-        let link = Arc::new(NodeLink::new(
-            self.name.clone(),
-            system.clone(),
-            membership.clone(),
-            connections.clone(),
-            self.agent_types.clone(),
-            registry.clone(),
-        ));
-        let passivation = {
-            let (activations, system, idle) = (
-                self.agent_types.activations.clone(),
-                system.clone(),
-                self.idle_timeout,
-            );
-            let every = (idle / 4).max(Duration::from_millis(50));
-            tokio::spawn(async move {
-                loop {
-                    tokio::time::sleep(every).await;
-                    activations.sweep(&system, idle).await;
-                }
-            })
-        };
-        let (gateway, _) = Actor::spawn(
-            None,
-            Gateway,
-            GatewayArgs {
-                node: self.name.clone(),
-                system: system.clone(),
+        services.push(Box::new(PlacementService::new(self.load_weights)));
+        services.push(Box::new(RegistryService::new(
+            registry::types_value(&self.agent_types),
+            registry_agent.clone(),
+        )));
+        services.push(Box::new(PassivationService::new(self.idle_timeout)));
+        services.extend(self.services.0);
+        #[cfg(feature = "testkit")]
+        if let Some(filter) = faults {
+            services.push(Box::new(crate::testkit::FaultInjection { filter }));
+        }
+        if let Some(addr) = self.admin_addr {
+            services.push(Box::new(AdminService::new(addr, admin.clone())));
+        }
+        let kernel = Kernel::start(
+            KernelParts {
+                gossip,
+                system: self.system,
                 types: self.agent_types,
             },
+            services,
         )
-        .await
-        .map_err(|err| NodeError::Gateway(err.to_string()))?;
+        .await?;
         Ok(Node {
-            registry,
-            registry_agent,
-            passivation,
-            link,
-            gateway,
-            name: self.name,
+            kernel,
             gossip_addr: self.gossip_addr,
-            gossip_interval: self.gossip_interval,
-            system,
-            owns_system,
-            gossip,
-            membership,
-            health,
-            load,
-            connections,
-            transport,
             admin,
+            registry_agent,
+            transport,
         })
     }
+}
+
+/// The application's services, in the order added.
+#[derive(Default)]
+struct Services(Vec<Box<dyn NodeService>>);
+
+impl fmt::Debug for Services {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|s| s.name()))
+            .finish()
+    }
+}
+
+/// A tag a node can announce: not empty; letters, digits, `-`, `_`, `.`, `:` and `/` only.
+pub(crate) fn is_valid_tag(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.:/".contains(c))
 }

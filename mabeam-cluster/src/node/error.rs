@@ -36,21 +36,13 @@ pub enum NodeError {
         /// Why.
         reason: String,
     },
-    /// The ractor_cluster node server could not start.
-    #[error("cannot serve the transport on {addr}: {reason}")]
-    Transport {
-        /// The address.
-        addr: SocketAddr,
+    /// A service failed to start (the ones started before it were stopped).
+    #[error("the {service} service failed to start: {source}")]
+    Service {
+        /// The service's name.
+        service: &'static str,
         /// Why.
-        reason: String,
-    },
-    /// The admin endpoint could not listen.
-    #[error("cannot serve the admin endpoint on {addr}: {source}")]
-    Admin {
-        /// The address.
-        addr: SocketAddr,
-        /// Why.
-        source: std::io::Error,
+        source: crate::ServiceError,
     },
     /// The discovery settings are invalid, or discovery could not start (see
     /// [`DiscoveryError`](crate::discovery::DiscoveryError)).
@@ -59,7 +51,4 @@ pub enum NodeError {
     /// The gateway actor failed to start.
     #[error("the gateway failed to start: {0}")]
     Gateway(String),
-    /// The membership agent failed to start.
-    #[error("the membership agent failed to start: {0}")]
-    Membership(#[from] mabeam_actors::SupervisorError),
 }

@@ -3,7 +3,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use mabeam_actors::{AgentSystem, ServeError, WireReply};
+use mabeam_actors::{AgentSystem, WireReply};
 use mabeam_core::codec;
 use mabeam_core::health::Thresholds;
 use mabeam_core::membership::Incarnation;
@@ -11,17 +11,17 @@ use mabeam_core::placement::{
     choose, score_nodes, AgentKey, Directory, Hosted, LoadBoard, LoadWeights, RoundRobin, ViewId,
 };
 use mabeam_core::wire::{self, Envelope, Kind};
-use ractor::rpc::CallResult;
-use ractor::ActorRef;
 use serde::Serialize;
 
 use super::directory_msg::{DirectoryReply, DirectoryRequest};
 use super::TypePlacement;
-use crate::connections::ConnectionsReader;
-use crate::gateway::{fail, AgentTypes, GatewayMsg, RemoteError, GATEWAY_GROUP};
+use crate::gateway::{error_bytes, fail, outcome_bytes, AgentTypes, NodeLink, RemoteError};
 use crate::gossip::Gossip;
 use crate::loadbalancer::LoadBalancerReader;
 use crate::MembershipReader;
+
+/// The id of the directory's wire protocol.
+pub(crate) const PROTOCOL: &str = "mabeam.directory";
 
 /// How long a directory question to another node may take.
 const ASK_TIMEOUT: Duration = Duration::from_secs(2);
@@ -60,7 +60,7 @@ pub(crate) struct Placer {
     node: String,
     gossip: Gossip,
     membership: MembershipReader,
-    connections: ConnectionsReader,
+    link: Arc<NodeLink>,
     scores: LoadBalancerReader,
     /// The load one more agent adds to a node, until the next scoring.
     per_agent: u64,
@@ -85,7 +85,7 @@ impl Placer {
     pub(crate) fn new(
         gossip: Gossip,
         membership: MembershipReader,
-        connections: ConnectionsReader,
+        link: Arc<NodeLink>,
         scores: LoadBalancerReader,
         weights: LoadWeights,
         placements: Arc<HashMap<&'static str, TypePlacement>>,
@@ -103,7 +103,7 @@ impl Placer {
             node,
             gossip,
             membership,
-            connections,
+            link,
             scores,
             per_agent: weights.agent.max(1),
             placements,
@@ -384,22 +384,22 @@ impl Placer {
         }
     }
 
-    /// Serves a directory request from another node (`GatewayMsg::Directory`): the encoded
-    /// `Result<DirectoryReply, RemoteError>`. An `Activate` runs the call on `types` here,
+    /// Serves a directory request from another node (the [`PROTOCOL`] of the placement
+    /// service): the encoded [`DirectoryReply`]. An `Activate` runs the call on `types` here,
     /// without a directory lookup (the agent's hash owner placed it here).
     pub(crate) async fn serve(
         &self,
         types: &AgentTypes,
         system: AgentSystem,
         request: &[u8],
-    ) -> Vec<u8> {
+    ) -> Result<Vec<u8>, RemoteError> {
         let answer = self.answer(types, system, request).await;
         if let Err(err) = &answer {
             tracing::debug!(node = %self.node, %err, "directory request failed");
         }
-        codec::encode(&answer).unwrap_or_else(|err| {
-            tracing::warn!(node = %self.node, %err, "cannot encode a directory answer");
-            Vec::new()
+        codec::encode(&answer?).map_err(|err| RemoteError::Encode {
+            what: "a directory answer".to_owned(),
+            reason: err.to_string(),
         })
     }
 
@@ -602,69 +602,14 @@ impl Placer {
         request: DirectoryRequest,
         wait: Duration,
     ) -> Result<DirectoryReply, RemoteError> {
-        let gateway = gateway_of(&self.connections, node)?;
         let bytes = codec::encode(&request).map_err(|err| RemoteError::Encode {
             what: "a directory request".to_owned(),
             reason: err.to_string(),
         })?;
-        let unreachable = |reason: &str| RemoteError::NodeUnreachable {
-            node: node.to_owned(),
-            reason: reason.to_owned(),
-        };
-        let answer = match gateway
-            .call(|reply| GatewayMsg::Directory(bytes, reply), Some(wait))
-            .await
-        {
-            Ok(CallResult::Success(answer)) => answer,
-            Ok(CallResult::Timeout) => {
-                return Err(RemoteError::Timeout {
-                    agent: format!("the directory of `{node}`"),
-                    after_ms: wait.as_millis() as u64,
-                })
-            }
-            Ok(CallResult::SenderError) => {
-                return Err(unreachable("the session closed before the reply"))
-            }
-            Err(err) => return Err(unreachable(&err.to_string())),
-        };
-        let answer: Result<DirectoryReply, RemoteError> =
-            codec::decode(&answer).map_err(|err| RemoteError::Decode {
-                what: "a directory answer".to_owned(),
-                reason: err.to_string(),
-            })?;
-        answer
+        let answer = self.link.call_protocol(node, PROTOCOL, bytes, wait).await?;
+        codec::decode(&answer).map_err(|err| RemoteError::Decode {
+            what: "a directory answer".to_owned(),
+            reason: err.to_string(),
+        })
     }
-}
-
-/// The gateway of `node`, through the transport session with it.
-pub(crate) fn gateway_of(
-    connections: &ConnectionsReader,
-    node: &str,
-) -> Result<ActorRef<GatewayMsg>, RemoteError> {
-    let unreachable = |reason: &str| RemoteError::NodeUnreachable {
-        node: node.to_owned(),
-        reason: reason.to_owned(),
-    };
-    let node_id = connections
-        .node_id(node)
-        .ok_or_else(|| unreachable("no transport session"))?;
-    ractor::pg::get_members(&GATEWAY_GROUP.to_owned())
-        .into_iter()
-        // A local actor's id reports node 0, which may also be a session's id.
-        .find(|cell| !cell.get_id().is_local() && cell.get_id().node() == node_id)
-        .map(Into::into)
-        .ok_or_else(|| unreachable("its gateway is not known yet"))
-}
-
-/// The outcome bytes for a caller: the agent's (already outcome bytes), or its error encoded.
-fn outcome_bytes(agent: &str, outcome: Result<Vec<u8>, ServeError>) -> Vec<u8> {
-    match outcome {
-        Ok(bytes) => bytes,
-        Err(err) => error_bytes(&RemoteError::from_serve(agent, err)),
-    }
-}
-
-fn error_bytes(error: &RemoteError) -> Vec<u8> {
-    // A `RemoteError` is strings and numbers: encoding it cannot fail.
-    wire::write_error(&codec::encode(error).unwrap_or_default())
 }

@@ -9,10 +9,11 @@ use mabeam_core::membership::MemberStatus;
 use mabeam_core::names::{Claim, NameTable};
 use mabeam_core::singleton::{Effect, Learned, Planner, SingletonSpec, Situation, StopReason};
 
-use super::error::GossipValueError;
-use super::wire::{self, NAME_PREFIX, SPEC_PREFIX, TYPES_KEY};
 use super::{NameLost, RegistryError, RegistryReader, MAX_NAME_LEN};
 use crate::gateway::AgentTypes;
+use crate::gossip::schema::{
+    self as wire, GossipValueError, NAME_PREFIX, SPEC_PREFIX, TYPES as TYPES_KEY,
+};
 use crate::gossip::Gossip;
 use crate::MembershipReader;
 

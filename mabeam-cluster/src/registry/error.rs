@@ -1,4 +1,3 @@
-use mabeam_core::codec::CodecError;
 use mabeam_core::names::Claim;
 use mabeam_core::singleton::{ClaimError, SingletonSpec};
 use thiserror::Error;
@@ -55,25 +54,4 @@ impl From<ClaimError> for RegistryError {
             other => Self::Unavailable(other.to_string()),
         }
     }
-}
-
-/// Why a value another node gossiped under a registry key could not be read.
-#[derive(Debug, Error)]
-pub(crate) enum GossipValueError {
-    /// Not an even number of hexadecimal digits.
-    #[error("not hexadecimal")]
-    NotHex,
-    /// The bytes are not a value of the expected type.
-    #[error(transparent)]
-    Codec(#[from] CodecError),
-    /// A claim gossiped by one node in another node's name, or under another name's key.
-    #[error("a claim of {claimed_by} to {name} under the key of {key}")]
-    Misplaced {
-        /// The node the claim names.
-        claimed_by: String,
-        /// The name it claims.
-        name: String,
-        /// The key it was found under.
-        key: String,
-    },
 }

@@ -271,7 +271,7 @@ impl Cluster {
                 .flat_map(|(_, other)| other.iter().map(|&j| self.nodes[j].gossip))
                 .collect();
             for &i in side.iter() {
-                mabeam_cluster::fault::cut_links(self.nodes[i].admin, &others)
+                mabeam_cluster::testkit::cut_links(self.nodes[i].admin, &others)
                     .await
                     .expect("cut links");
             }
@@ -281,7 +281,7 @@ impl Cluster {
     /// Restores every link on every running node.
     pub async fn heal(&self) {
         for node in self.nodes.iter().filter(|n| n.is_running()) {
-            mabeam_cluster::fault::heal_links(node.admin)
+            mabeam_cluster::testkit::heal_links(node.admin)
                 .await
                 .expect("heal links");
         }

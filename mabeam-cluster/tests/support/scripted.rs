@@ -209,12 +209,12 @@ async fn execute(node: &Node, admin: SocketAddr, words: &[&str]) -> Result<Strin
                         .map_err(|e: std::net::AddrParseError| e.to_string())
                 })
                 .collect::<Result<_, _>>()?;
-            mabeam_cluster::fault::cut_links(admin, &peers)
+            mabeam_cluster::testkit::cut_links(admin, &peers)
                 .await
                 .map(|_| String::new())
                 .map_err(|e| e.to_string())
         }
-        ["heal"] => mabeam_cluster::fault::heal_links(admin)
+        ["heal"] => mabeam_cluster::testkit::heal_links(admin)
             .await
             .map(|_| String::new())
             .map_err(|e| e.to_string()),
