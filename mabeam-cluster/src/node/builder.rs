@@ -9,6 +9,7 @@ use ractor_cluster::node::NodeConnectionMode;
 use ractor_cluster::{IncomingEncryptionMode, NodeServer};
 
 use super::{Node, NodeError};
+use crate::config::{Config, Secret};
 use crate::connections::{Connections, ConnectionsReader, LISTEN_KEY};
 use crate::discovery::{self, Discovery};
 use crate::fault::LinkFilter;
@@ -24,9 +25,16 @@ use crate::{admin, Membership, MembershipReader};
 
 /// Configures and starts a [`Node`].
 ///
-/// Defaults: cluster id `mabeam`; gossip on `127.0.0.1:7000` every second; phi threshold 8;
-/// a node unreachable for 10 gossip intervals is declared down; no seeds (a cluster of one
-/// until others join through it); no tags; no admin endpoint; no transport; no TLS.
+/// The plain settings live in a [`Config`] (the same type the TOML file, the `MABEAM_*`
+/// variables and `mabeam node` flags fill): [`Node::builder`] starts from
+/// [`Config::default`], [`Node::builder_with`] from a given one, and each setter writes one of
+/// its fields. The builder adds what is not plain data: agent types, an existing agent system,
+/// loaded TLS, discovery strategies beyond the config's, load weights.
+///
+/// Defaults (see [`Config`]): cluster id `mabeam`; gossip on `127.0.0.1:7000` every second;
+/// phi threshold 8; a node unreachable for 10 gossip intervals is declared down; no seeds (a
+/// cluster of one until others join through it); no tags; no admin endpoint; no transport; no
+/// TLS.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), mabeam_cluster::NodeError> {
@@ -42,108 +50,97 @@ use crate::{admin, Membership, MembershipReader};
 #[derive(Debug)]
 #[must_use]
 pub struct NodeBuilder {
-    name: String,
-    cluster_id: String,
-    gossip_addr: SocketAddr,
+    config: Config,
+    /// Strategies given as [`Discovery`] values, after the config's own.
     discovery: Vec<Discovery>,
-    discovery_interval: Duration,
-    gossip_interval: Duration,
-    phi_threshold: f64,
-    admin_addr: Option<SocketAddr>,
     system: Option<AgentSystem>,
     fault_injection: bool,
-    listen_addr: Option<SocketAddr>,
-    cookie: String,
-    down_after: Option<Duration>,
-    tags: Vec<String>,
     tls: Option<TlsConfig>,
     agent_types: AgentTypes,
-    idle_timeout: Duration,
     load_weights: LoadWeights,
 }
 
 impl NodeBuilder {
-    pub(super) fn new() -> Self {
+    pub(super) fn new(config: Config) -> Self {
         Self {
-            name: String::new(),
-            cluster_id: "mabeam".to_owned(),
-            gossip_addr: SocketAddr::from(([127, 0, 0, 1], 7000)),
+            config,
             discovery: Vec::new(),
-            discovery_interval: Duration::from_secs(5),
-            gossip_interval: Duration::from_secs(1),
-            phi_threshold: 8.0,
-            admin_addr: None,
             system: None,
             fault_injection: false,
-            listen_addr: None,
-            cookie: "mabeam".to_owned(),
-            down_after: None,
-            tags: Vec::new(),
-            agent_types: AgentTypes::default(),
-            idle_timeout: Duration::from_secs(15 * 60),
-            load_weights: LoadWeights::default(),
             tls: None,
+            agent_types: AgentTypes::default(),
+            load_weights: LoadWeights::default(),
         }
+    }
+
+    /// Replaces every plain setting with `config`'s (what the setters below wrote is
+    /// replaced too; agent types, the system, TLS given with [`tls`](Self::tls), discovery
+    /// strategies given with [`discovery`](Self::discovery) and load weights are kept).
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
     }
 
     /// The node's name, unique in the cluster.
     pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
+        self.config.name = Some(name.into());
         self
     }
 
     /// Nodes only gossip with nodes of the same cluster id.
     pub fn cluster_id(mut self, id: impl Into<String>) -> Self {
-        self.cluster_id = id.into();
+        self.config.cluster_id = id.into();
         self
     }
 
     /// Where to gossip (UDP).
     pub fn gossip_addr(mut self, addr: SocketAddr) -> Self {
-        self.gossip_addr = addr;
+        self.config.gossip = addr;
         self
     }
 
     /// A node to join through (`host:port`; host names are resolved and re-resolved). A seed
-    /// that is down is retried, not fatal. Shorthand for
-    /// `.discovery(Discovery::seed(seed))`.
-    pub fn seed(self, seed: impl Into<String>) -> Self {
-        self.discovery(Discovery::seed(seed))
+    /// that is down is retried, not fatal. Same as `.discovery(Discovery::seed(seed))`.
+    pub fn seed(mut self, seed: impl Into<String>) -> Self {
+        self.config.seeds.push(seed.into());
+        self
     }
 
     /// Another way to find the cluster's nodes (seeds, DNS and SRV names, multicast beacons;
-    /// see [`Discovery`]); a node may have several. Checked by [`start`](Self::start).
+    /// see [`Discovery`]); a node may have several, besides those its [`Config`] names.
+    /// Checked by [`start`](Self::start).
     pub fn discovery(mut self, strategy: Discovery) -> Self {
         self.discovery.push(strategy);
         self
     }
 
-    /// How often discovery runs its strategies and contacts what they found (default 5 s).
+    /// How often discovery runs its strategies and contacts what they found (default 5 s;
+    /// kept in whole milliseconds, rounded up).
     pub fn discovery_interval(mut self, interval: Duration) -> Self {
-        self.discovery_interval = interval;
+        self.config.discovery_interval_ms = millis(interval);
         self
     }
 
-    /// How often to gossip; failure detection scales with it.
+    /// How often to gossip; failure detection scales with it (kept in whole milliseconds,
+    /// rounded up).
     pub fn gossip_interval(mut self, interval: Duration) -> Self {
-        self.gossip_interval = interval;
+        self.config.gossip_interval_ms = millis(interval);
         self
     }
 
     /// The phi-accrual threshold above which a silent peer is considered dead.
     pub fn phi_threshold(mut self, phi: f64) -> Self {
-        self.phi_threshold = phi;
+        self.config.phi = phi;
         self
     }
 
     /// How long a peer may stay unreachable before this node declares it down (default: 10
-    /// gossip intervals). A peer whose transport session closes while it is unreachable is
-    /// declared down at once: its process is gone.
+    /// gossip intervals; kept in whole milliseconds, rounded up). A peer whose transport
+    /// session closes while it is unreachable is declared down at once: its process is gone.
     pub fn down_after(mut self, after: Duration) -> Self {
-        self.down_after = Some(after);
+        self.config.down_after_ms = Some(millis(after));
         self
     }
-
     /// Registers agent type `A`, hosted by this node: a call through the cluster to an `A`
     /// this node owns and that is not running activates it with `factory` (virtual
     /// activation). Register the same types on every node.
@@ -183,9 +180,10 @@ impl NodeBuilder {
 
     /// How long an agent activated through the cluster may stay idle before it is
     /// passivated: snapshotted (if its type supports snapshots), stopped, and reactivated with
-    /// its state on the next call (default 15 minutes, as Orleans' collection age).
+    /// its state on the next call (default 15 minutes, as Orleans' collection age; kept in
+    /// whole milliseconds, rounded up).
     pub fn idle_timeout(mut self, idle: Duration) -> Self {
-        self.idle_timeout = idle;
+        self.config.idle_timeout_ms = millis(idle);
         self
     }
 
@@ -200,13 +198,13 @@ impl NodeBuilder {
     /// A capability tag this node announces (e.g. `gpu`, `eu-west`); placement can require
     /// tags. Letters, digits, `-`, `_`, `.`, `:` and `/` only.
     pub fn tag(mut self, tag: impl Into<String>) -> Self {
-        self.tags.push(tag.into());
+        self.config.tags.push(tag.into());
         self
     }
 
     /// Serve the admin endpoint (membership JSON, health) on `addr`.
     pub fn admin_addr(mut self, addr: SocketAddr) -> Self {
-        self.admin_addr = Some(addr);
+        self.config.admin = Some(addr);
         self
     }
 
@@ -221,20 +219,20 @@ impl NodeBuilder {
     /// Serve the ractor_cluster transport (TCP, cookie-authenticated sessions) on `addr`; the
     /// node then keeps a session with every live member (see [`connections`](crate::connections)).
     pub fn listen_addr(mut self, addr: SocketAddr) -> Self {
-        self.listen_addr = Some(addr);
+        self.config.listen = Some(addr);
         self
     }
 
     /// The secret nodes must share to open transport sessions (default `mabeam`).
     pub fn cookie(mut self, cookie: impl Into<String>) -> Self {
-        self.cookie = cookie.into();
+        self.config.cookie = Secret::new(cookie);
         self
     }
 
     /// Secure the transport with mutual TLS (see [`tls`](crate::tls)): the node server then
     /// accepts only TLS sessions from peers with a certificate from the CA, and the node dials
     /// its peers over TLS. Without a [`listen_addr`](Self::listen_addr) there is no transport
-    /// and this has no effect.
+    /// and this has no effect. Takes the place of TLS files named in the [`Config`].
     pub fn tls(mut self, tls: TlsConfig) -> Self {
         self.tls = Some(tls);
         self
@@ -246,62 +244,81 @@ impl NodeBuilder {
         self
     }
 
-    /// Starts the node on the current tokio runtime.
-    pub async fn start(mut self) -> Result<Node, NodeError> {
-        if self.name.is_empty() {
+    /// Starts the node on the current tokio runtime. The settings are checked first (name,
+    /// intervals, tags, TLS files, discovery), so a bad one is an error before anything runs.
+    pub async fn start(self) -> Result<Node, NodeError> {
+        let NodeBuilder {
+            config,
+            discovery: more_discovery,
+            system,
+            fault_injection,
+            tls,
+            mut agent_types,
+            load_weights,
+        } = self;
+        let name = config.name.clone().unwrap_or_default();
+        if name.is_empty() {
             return Err(NodeError::NoName);
         }
-        if self.gossip_interval.is_zero() {
+        let gossip_interval = config.gossip_interval();
+        if gossip_interval.is_zero() {
             return Err(NodeError::ZeroGossipInterval);
         }
-        let down_after = self.down_after.unwrap_or(self.gossip_interval * 10);
-        if down_after < self.gossip_interval * 2 {
+        let down_after = config.down_after();
+        if down_after < gossip_interval * 2 {
             return Err(NodeError::DownAfterTooShort {
                 down_after,
-                gossip_interval: self.gossip_interval,
+                gossip_interval,
             });
         }
-        let mut tags = self.tags;
+        let mut tags = config.tags.clone();
         tags.sort();
         tags.dedup();
         if let Some(bad) = tags.iter().find(|t| !super::is_valid_tag(t)) {
             return Err(NodeError::BadTag(bad.clone()));
         }
-        let alone_after = if self.discovery.is_empty() {
+        let tls = match tls {
+            Some(tls) => Some(tls),
+            None => config.tls()?,
+        };
+        let mut strategies = config.discovery();
+        strategies.extend(more_discovery);
+        let alone_after = if strategies.is_empty() {
             Duration::ZERO
         } else {
-            self.gossip_interval * 5
+            gossip_interval * 5
         };
+        let (gossip_addr, listen_addr, admin_addr) = (config.gossip, config.listen, config.admin);
         let discovery = discovery::Setup::new(
-            self.discovery,
-            self.discovery_interval,
-            &self.cluster_id,
-            &self.name,
-            self.gossip_addr,
+            strategies,
+            config.discovery_interval(),
+            &config.cluster_id,
+            &name,
+            gossip_addr,
         )?;
-        let owns_system = self.system.is_none();
-        let system = match self.system {
+        let owns_system = system.is_none();
+        let system = match system {
             Some(system) => system,
-            None => AgentSystem::builder().name(&self.name).start().await?,
+            None => AgentSystem::builder().name(&name).start().await?,
         };
-        let faults = self.fault_injection.then(LinkFilter::default);
+        let faults = fault_injection.then(LinkFilter::default);
         let mut key_values = vec![(STATUS_KEY.to_owned(), JOINING.to_owned())];
         if !tags.is_empty() {
             key_values.push((TAGS_KEY.to_owned(), tags.join(",")));
         }
-        if let Some(listen) = self.listen_addr {
+        if let Some(listen) = listen_addr {
             key_values.push((LISTEN_KEY.to_owned(), listen.to_string()));
         }
         key_values.push((
             registry::TYPES_KEY.to_owned(),
-            registry::types_value(&self.agent_types),
+            registry::types_value(&agent_types),
         ));
         let settings = GossipSettings {
-            name: self.name.clone(),
-            cluster_id: self.cluster_id,
-            addr: self.gossip_addr,
-            interval: self.gossip_interval,
-            phi_threshold: self.phi_threshold,
+            name: name.clone(),
+            cluster_id: config.cluster_id.clone(),
+            addr: gossip_addr,
+            interval: gossip_interval,
+            phi_threshold: config.phi,
             seeds: discovery.seeds(),
             faults: faults.clone(),
             rtt: RttTable::default(),
@@ -310,13 +327,13 @@ impl NodeBuilder {
             Gossip::start(settings, key_values)
                 .await
                 .map_err(|err| NodeError::Gossip {
-                    addr: self.gossip_addr,
+                    addr: gossip_addr,
                     reason: err.to_string(),
                 })?;
         let generation = gossip.generation();
         let connections = ConnectionsReader::default();
         let membership = MembershipReader::default();
-        let links = self.listen_addr.is_some().then(|| connections.clone());
+        let links = listen_addr.is_some().then(|| connections.clone());
         let (shared, from) = (membership.clone(), gossip.clone());
         system
             .spawn("mabeam.membership", move || {
@@ -330,11 +347,11 @@ impl NodeBuilder {
             })
             .await?;
         discovery
-            .spawn(&system, &self.name, self.gossip_addr, gossip.clone())
+            .spawn(&system, &name, gossip_addr, gossip.clone())
             .await?;
         let health = HealthReader::default();
         let (health_state, from, reader) = (health.clone(), gossip.clone(), membership.clone());
-        let period = self.gossip_interval * 5;
+        let period = gossip_interval * 5;
         system
             .spawn("mabeam.health", move || {
                 Health::new(
@@ -351,10 +368,10 @@ impl NodeBuilder {
             load.clone(),
             membership.clone(),
             health.clone(),
-            self.load_weights,
-            self.name.clone(),
+            load_weights,
+            name.clone(),
         );
-        let every = self.gossip_interval;
+        let every = gossip_interval;
         system
             .spawn("mabeam.loadbalancer", move || {
                 LoadBalancer::new(
@@ -367,15 +384,14 @@ impl NodeBuilder {
                 )
             })
             .await?;
-        let transport = match self.listen_addr {
+        let transport = match listen_addr {
             Some(listen) => {
                 let server = NodeServer::new(
                     listen.port(),
-                    self.cookie.clone(),
-                    self.name.clone(),
+                    config.cookie.expose().to_owned(),
+                    name.clone(),
                     listen.ip().to_string(),
-                    self.tls
-                        .as_ref()
+                    tls.as_ref()
                         .map(|tls| IncomingEncryptionMode::Tls(tls.acceptor())),
                     Some(NodeConnectionMode::Isolated),
                 )
@@ -390,7 +406,7 @@ impl NodeBuilder {
                 let (from, reader, shared) =
                     (gossip.clone(), membership.clone(), connections.clone());
                 let server_ref = server.clone();
-                let tls = self.tls.clone();
+                let tls = tls.clone();
                 system
                     .spawn("mabeam.connections", move || {
                         Connections::new(
@@ -406,10 +422,10 @@ impl NodeBuilder {
             }
             None => None,
         };
-        let admin = match self.admin_addr {
+        let admin = match admin_addr {
             Some(addr) => {
                 let state = admin::AdminState {
-                    node: self.name.clone(),
+                    node: name.clone(),
                     membership: membership.clone(),
                     faults: faults.clone(),
                     health: health.clone(),
@@ -422,8 +438,8 @@ impl NodeBuilder {
             }
             None => None,
         };
-        tracing::info!(node = %self.name, generation, gossip = %self.gossip_addr, "node started");
-        if let (Some(listen), Some(tls)) = (self.listen_addr, &self.tls) {
+        tracing::info!(node = %name, generation, gossip = %gossip_addr, "node started");
+        if let (Some(listen), Some(tls)) = (listen_addr, &tls) {
             tracing::info!(%listen, server_name = tls.server_name(), "transport: mutual TLS");
         }
         let placer = Arc::new(Placer::new(
@@ -431,16 +447,16 @@ impl NodeBuilder {
             membership.clone(),
             connections.clone(),
             load.clone(),
-            self.load_weights,
-            self.agent_types.placements(),
+            load_weights,
+            agent_types.placements(),
         ));
-        self.agent_types.set_placer(placer.clone());
+        agent_types.set_placer(placer.clone());
         // After the placer: the registry starts agents with the same agent types.
         let registry = RegistryReader::default();
         let (from, reader, types, shared) = (
             gossip.clone(),
             membership.clone(),
-            self.agent_types.clone(),
+            agent_types.clone(),
             registry.clone(),
         );
         let registry_agent = system
@@ -448,25 +464,25 @@ impl NodeBuilder {
                 ClusterRegistry::new(from.clone(), reader.clone(), types.clone(), shared.clone())
             })
             .await?;
-        let every = self.gossip_interval;
+        let every = gossip_interval;
         system
             .spawn("mabeam.directory", move || {
                 DirectoryAgent::new(placer.clone(), every)
             })
             .await?;
         let link = Arc::new(NodeLink::new(
-            self.name.clone(),
+            name.clone(),
             system.clone(),
             membership.clone(),
             connections.clone(),
-            self.agent_types.clone(),
+            agent_types.clone(),
             registry.clone(),
         ));
         let passivation = {
             let (activations, system, idle) = (
-                self.agent_types.activations.clone(),
+                agent_types.activations.clone(),
                 system.clone(),
-                self.idle_timeout,
+                config.idle_timeout(),
             );
             let every = (idle / 4).max(Duration::from_millis(50));
             tokio::spawn(async move {
@@ -480,9 +496,9 @@ impl NodeBuilder {
             None,
             Gateway,
             GatewayArgs {
-                node: self.name.clone(),
+                node: name.clone(),
                 system: system.clone(),
-                types: self.agent_types,
+                types: agent_types,
             },
         )
         .await
@@ -493,9 +509,9 @@ impl NodeBuilder {
             passivation,
             link,
             gateway,
-            name: self.name,
-            gossip_addr: self.gossip_addr,
-            gossip_interval: self.gossip_interval,
+            name,
+            gossip_addr,
+            gossip_interval,
             system,
             owns_system,
             gossip,
@@ -507,4 +523,9 @@ impl NodeBuilder {
             admin,
         })
     }
+}
+
+/// `duration` in whole milliseconds, rounded up (so a positive duration stays positive).
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_nanos().div_ceil(1_000_000)).unwrap_or(u64::MAX)
 }
