@@ -23,6 +23,8 @@
 //! - [`registry`]: cluster-wide names (`register_name` / `whereis`), cluster singletons and
 //!   one-per-node agents, run by the `mabeam.registry` agent.
 //! - [`admin`]: an HTTP endpoint with the membership as JSON, and liveness/readiness routes.
+//! - [`config`]: [`Config`], a node's settings as one type that derives serde and clap, with
+//!   one set of defaults: a TOML file, `MABEAM_*` variables and `mabeam node` flags, layered.
 //! - The `mabeam` binary: `mabeam node ...` runs a node until SIGINT/SIGTERM, then leaves
 //!   gracefully; `mabeam status --admin ADDR` prints the membership table.
 #![warn(
@@ -50,6 +52,7 @@ pub mod registry;
 pub mod testkit;
 pub mod tls;
 
+pub use config::Config;
 pub use discovery::{Discovery, MulticastConfig};
 pub use gateway::{ClusterRef, RemoteError};
 pub use kernel::{

@@ -38,9 +38,15 @@ pub struct Node {
 }
 
 impl Node {
-    /// Starts configuring a node.
+    /// Starts configuring a node, from [`Config::default`](crate::Config::default).
     pub fn builder() -> NodeBuilder {
-        NodeBuilder::new()
+        NodeBuilder::new(crate::Config::default())
+    }
+
+    /// Starts configuring a node from `config` (read from a file, the environment and flags:
+    /// see [`config`](crate::config)); the [`NodeBuilder`] setters can still change it.
+    pub fn builder_with(config: crate::Config) -> NodeBuilder {
+        NodeBuilder::new(config)
     }
 
     /// The node's name.

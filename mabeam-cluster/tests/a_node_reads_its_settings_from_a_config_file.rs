@@ -1,5 +1,6 @@
-//! `mabeam node --config FILE` takes its settings from a TOML file (flags and environment
-//! variables win); a file with an unknown key is a clear error.
+//! `mabeam node --config FILE` takes its settings from a TOML file; `MABEAM_*` environment
+//! variables beat the file and flags beat both, and what no layer sets keeps its default. A
+//! file with an unknown key is a clear error.
 #[path = "support/cluster.rs"]
 mod support;
 
@@ -11,7 +12,7 @@ use support::PATIENCE;
 use tokio::process::Command;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn settings_come_from_the_file_and_flags_override_them() {
+async fn a_flag_beats_the_environment_which_beats_the_file_which_beats_the_default() {
     let gossip = UdpSocket::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -25,13 +26,18 @@ async fn settings_come_from_the_file_and_flags_override_them() {
     let file = dir.join("node.toml");
     std::fs::write(
         &file,
-        format!("name = \"from-file\"\ngossip = \"{gossip}\"\nadmin = \"{admin}\"\ngossip_interval_ms = 5000\n"),
+        format!(
+            "name = \"from-file\"\ngossip = \"{gossip}\"\nadmin = \"{admin}\"\n\
+             gossip_interval_ms = 5000\ntags = [\"file\"]\n"
+        ),
     )
     .unwrap();
     let _node = Command::new(env!("CARGO_BIN_EXE_mabeam"))
         .args(["node", "--config"])
         .arg(&file)
-        .args(["--gossip-interval-ms", "100"])
+        .args(["--gossip-interval-ms", "100", "--name", "from-flag"])
+        .env("MABEAM_NAME", "from-env")
+        .env("MABEAM_TAGS", "env,gpu")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .kill_on_drop(true)
@@ -49,9 +55,11 @@ async fn settings_come_from_the_file_and_flags_override_them() {
     })
     .await
     .expect("the node serves on the admin address from the file");
-    assert_eq!(report.node, "from-file");
-    assert_eq!(report.members[0].gossip_addr, gossip);
     std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(report.node, "from-flag", "the flag beats the environment");
+    let me = &report.members[0];
+    assert_eq!(me.tags, ["env", "gpu"], "the environment beats the file");
+    assert_eq!(me.gossip_addr, gossip, "the file beats the default");
 }
 
 #[test]

@@ -7,10 +7,17 @@
 //! MABEAM_MULTICAST_SECRET=s3cret mabeam node --name n3 --gossip 127.0.0.1:7003 --multicast
 //! ```
 //!
-//! Every `node` flag but `--multicast` can also come from the environment (`MABEAM_NAME`,
-//! `MABEAM_GOSSIP`, `MABEAM_SEEDS` comma-separated, `MABEAM_ADMIN`, `MABEAM_DNS`,
-//! `MABEAM_MULTICAST_SECRET`, ..., `MABEAM_TLS_CERT`); prefer the environment for secrets,
-//! which the process list shows when given as flags.
+//! The `node` settings are one type, [`mabeam_cluster::Config`]: every flag can also come from
+//! the environment (`MABEAM_NAME`, `MABEAM_GOSSIP`, `MABEAM_SEEDS` comma-separated,
+//! `MABEAM_ADMIN`, `MABEAM_DNS`, `MABEAM_MULTICAST_GROUP` for `--multicast`,
+//! `MABEAM_MULTICAST_SECRET`, ..., `MABEAM_TLS_CERT`) and from a TOML file (`--config FILE`, or
+//! `MABEAM_CONFIG`), with the same defaults everywhere. Flags beat environment variables, which
+//! beat the file, which beats the defaults. Prefer the environment or the file for secrets
+//! (`--cookie`, `--multicast-secret`), which the process list shows when given as flags.
+//!
+//! ```text
+//! MABEAM_NAME=n4 mabeam node --config /etc/mabeam/node.toml --gossip-interval-ms 200
+//! ```
 //!
 //! With mutual TLS on the transport (every node's certificate from one CA, carrying the DNS
 //! name `mabeam`):
@@ -19,15 +26,14 @@
 //! mabeam node --name n1 --listen 10.0.0.1:7100 --tls-cert node.pem --tls-key node.key --tls-ca ca.pem
 //! ```
 
-use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use mabeam_cluster::admin::{fetch_health, fetch_membership};
-use mabeam_cluster::config::NodeConfig;
-use mabeam_cluster::discovery::HostPort;
-use mabeam_cluster::Node;
+use mabeam_cluster::{Config, Node};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
@@ -56,128 +62,29 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct NodeArgs {
-    /// A TOML file with any of the settings below (flags and environment variables win).
-    #[arg(long, env = "MABEAM_CONFIG")]
-    config: Option<std::path::PathBuf>,
-    /// The node's name, unique in the cluster.
-    #[arg(long, env = "MABEAM_NAME")]
-    name: Option<String>,
-    /// Where to gossip (UDP) [default: 127.0.0.1:7000].
-    #[arg(long, env = "MABEAM_GOSSIP")]
-    gossip: Option<SocketAddr>,
-    /// A node to join through (repeat, or comma-separate in MABEAM_SEEDS).
-    #[arg(long = "seed", env = "MABEAM_SEEDS", value_delimiter = ',')]
-    seeds: Vec<String>,
-    /// Serve the admin endpoint (membership JSON, health) here.
-    #[arg(long, env = "MABEAM_ADMIN")]
-    admin: Option<SocketAddr>,
-    /// Nodes only see nodes of the same cluster id [default: mabeam].
-    #[arg(long, env = "MABEAM_CLUSTER_ID")]
-    cluster_id: Option<String>,
-    /// Gossip interval in milliseconds [default: 1000].
-    #[arg(long, env = "MABEAM_GOSSIP_INTERVAL_MS")]
-    gossip_interval_ms: Option<u64>,
-    /// Phi-accrual threshold for declaring a silent peer dead [default: 8].
-    #[arg(long, env = "MABEAM_PHI")]
-    phi: Option<f64>,
-    /// Serve the ractor_cluster transport (TCP sessions with every live member) here.
-    #[arg(long, env = "MABEAM_LISTEN")]
-    listen: Option<SocketAddr>,
-    /// The secret nodes share to open transport sessions [default: mabeam].
-    #[arg(long, env = "MABEAM_COOKIE")]
-    cookie: Option<String>,
-    /// Declare a peer down after it has been unreachable this long, in milliseconds
-    /// [default: 10 gossip intervals].
-    #[arg(long, env = "MABEAM_DOWN_AFTER_MS")]
-    down_after_ms: Option<u64>,
-    /// A capability tag to announce (repeat, or comma-separate in MABEAM_TAGS).
-    #[arg(long = "tag", env = "MABEAM_TAGS", value_delimiter = ',')]
-    tags: Vec<String>,
-    /// Mutual TLS on the transport: this node's certificate chain (PEM). Needs --tls-key and
-    /// --tls-ca.
-    #[arg(long, env = "MABEAM_TLS_CERT", value_name = "FILE")]
-    tls_cert: Option<std::path::PathBuf>,
-    /// This node's private key (PEM).
-    #[arg(long, env = "MABEAM_TLS_KEY", value_name = "FILE")]
-    tls_key: Option<std::path::PathBuf>,
-    /// The CA certificate(s) (PEM) every peer's certificate must chain to.
-    #[arg(long, env = "MABEAM_TLS_CA", value_name = "FILE")]
-    tls_ca: Option<std::path::PathBuf>,
-    /// The DNS name every peer's certificate must carry (peers are dialled by IP address)
-    /// [default: mabeam].
-    #[arg(long, env = "MABEAM_TLS_SERVER_NAME", value_name = "NAME")]
-    tls_server_name: Option<String>,
-    /// Discover nodes at every address of a DNS name, with this gossip port (repeat, or
-    /// comma-separate in MABEAM_DNS).
-    #[arg(
-        long,
-        env = "MABEAM_DNS",
-        value_delimiter = ',',
-        value_name = "NAME:PORT"
-    )]
-    dns: Vec<HostPort>,
-    /// Discover nodes at every target of an SRV name (repeat, or comma-separate in MABEAM_SRV).
-    #[arg(long, env = "MABEAM_SRV", value_delimiter = ',', value_name = "NAME")]
-    srv: Vec<String>,
-    /// Discover nodes by beacons on a UDP multicast group [default group: 239.255.42.99:45892];
-    /// needs --multicast-secret.
-    #[arg(long, value_name = "GROUP:PORT", num_args = 0..=1)]
-    #[allow(clippy::option_option)]
-    multicast: Option<Option<SocketAddrV4>>,
-    /// The secret multicast beacons are authenticated with (shared by the cluster's nodes).
-    #[arg(long, env = "MABEAM_MULTICAST_SECRET", hide_env_values = true)]
-    multicast_secret: Option<String>,
-    /// The interface (its IPv4 address) to send beacons from and join the group on
-    /// [default: 127.0.0.1].
-    #[arg(long, env = "MABEAM_MULTICAST_INTERFACE")]
-    multicast_interface: Option<Ipv4Addr>,
-    /// The beacons' multicast TTL [default: 1].
-    #[arg(long, env = "MABEAM_MULTICAST_TTL")]
-    multicast_ttl: Option<u32>,
-    /// Discovery interval in milliseconds [default: 5000].
-    #[arg(long, env = "MABEAM_DISCOVERY_INTERVAL_MS")]
-    discovery_interval_ms: Option<u64>,
+    /// A TOML file with any of the settings below, by their long names with `_` for `-`
+    /// (`seeds` and `tags` for the lists; environment variables and flags win).
+    #[arg(long, env = "MABEAM_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Defaults, environment and flags (the matches tell which was which).
+    #[command(flatten)]
+    settings: Config,
     /// For tests only (a `testkit` build): let the admin endpoint cut and heal links.
     #[cfg(feature = "testkit")]
     #[arg(long, hide = true)]
     fault_injection: bool,
 }
 
-async fn run_node(args: NodeArgs) -> Result<(), Box<dyn std::error::Error>> {
-    let file = match &args.config {
-        Some(path) => NodeConfig::from_file(path)?,
-        None => NodeConfig::default(),
+/// Runs a node; `matches` are the `node` subcommand's, which say where each setting came from.
+async fn run_node(args: NodeArgs, matches: &ArgMatches) -> Result<(), Box<dyn std::error::Error>> {
+    let config = match &args.config {
+        Some(path) => Config::from_file(path)?.overridden_by(matches)?,
+        None => args.settings,
     };
-    let given = NodeConfig {
-        name: args.name,
-        cluster_id: args.cluster_id,
-        gossip: args.gossip,
-        seeds: args.seeds,
-        admin: args.admin,
-        gossip_interval_ms: args.gossip_interval_ms,
-        phi: args.phi,
-        listen: args.listen,
-        cookie: args.cookie,
-        down_after_ms: args.down_after_ms,
-        tags: args.tags,
-        tls_cert: args.tls_cert,
-        tls_key: args.tls_key,
-        tls_ca: args.tls_ca,
-        tls_server_name: args.tls_server_name,
-        dns: args.dns,
-        srv: args.srv,
-        multicast: args.multicast.map(|_| true),
-        multicast_group: args.multicast.flatten(),
-        multicast_secret: args.multicast_secret,
-        multicast_interface: args.multicast_interface,
-        multicast_ttl: args.multicast_ttl,
-        discovery_interval_ms: args.discovery_interval_ms,
-    };
-    let config = file.overridden_by(given);
     if config.name.is_none() {
         return Err("a node needs a name: --name, MABEAM_NAME or `name` in the config file".into());
     }
-    let builder = config.apply(Node::builder())?;
+    let builder = Node::builder_with(config);
     #[cfg(feature = "testkit")]
     let builder = builder.fault_injection(args.fault_injection);
     let node = builder.start().await?;
@@ -342,8 +249,15 @@ async fn main() -> ExitCode {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         .init();
-    let result = match Cli::parse().command {
-        Command::Node(args) => run_node(args).await,
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
+    let result = match cli.command {
+        Command::Node(args) => {
+            let node = matches
+                .subcommand_matches("node")
+                .expect("the node subcommand has matches");
+            run_node(args, node).await
+        }
         Command::Status { admin } => status(admin).await,
         Command::Demo => demo().await,
     };

@@ -7,6 +7,7 @@ use mabeam_actors::{AgentSystem, RemoteAgent};
 
 use super::{Node, NodeError};
 use crate::admin::AdminService;
+use crate::config::{Config, Secret};
 use crate::connections::TransportService;
 use crate::discovery::{self, Discovery, DiscoveryService};
 use crate::gateway::{AgentTypes, PassivationService};
@@ -21,9 +22,16 @@ use crate::tls::TlsConfig;
 
 /// Configures and starts a [`Node`].
 ///
-/// Defaults: cluster id `mabeam`; gossip on `127.0.0.1:7000` every second; phi threshold 8;
-/// a node unreachable for 10 gossip intervals is declared down; no seeds (a cluster of one
-/// until others join through it); no tags; no admin endpoint; no transport; no TLS.
+/// The plain settings live in a [`Config`] (the same type the TOML file, the `MABEAM_*`
+/// variables and `mabeam node` flags fill): [`Node::builder`] starts from
+/// [`Config::default`], [`Node::builder_with`] from a given one, and each setter writes one of
+/// its fields. The builder adds what is not plain data: agent types, an existing agent system,
+/// loaded TLS, discovery strategies beyond the config's, load weights.
+///
+/// Defaults (see [`Config`]): cluster id `mabeam`; gossip on `127.0.0.1:7000` every second;
+/// phi threshold 8; a node unreachable for 10 gossip intervals is declared down; no seeds (a
+/// cluster of one until others join through it); no tags; no admin endpoint; no transport; no
+/// TLS.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), mabeam_cluster::NodeError> {
@@ -39,112 +47,101 @@ use crate::tls::TlsConfig;
 #[derive(Debug)]
 #[must_use]
 pub struct NodeBuilder {
-    name: String,
-    cluster_id: String,
-    gossip_addr: SocketAddr,
+    config: Config,
+    /// Strategies given as [`Discovery`] values, after the config's own.
     discovery: Vec<Discovery>,
-    discovery_interval: Duration,
-    gossip_interval: Duration,
-    phi_threshold: f64,
-    admin_addr: Option<SocketAddr>,
     system: Option<AgentSystem>,
     #[cfg(feature = "testkit")]
     fault_injection: bool,
-    listen_addr: Option<SocketAddr>,
-    cookie: String,
-    down_after: Option<Duration>,
-    tags: Vec<String>,
     tls: Option<TlsConfig>,
     agent_types: AgentTypes,
-    idle_timeout: Duration,
     load_weights: LoadWeights,
     services: Services,
 }
 
 impl NodeBuilder {
-    pub(super) fn new() -> Self {
+    pub(super) fn new(config: Config) -> Self {
         Self {
-            name: String::new(),
-            cluster_id: "mabeam".to_owned(),
-            gossip_addr: SocketAddr::from(([127, 0, 0, 1], 7000)),
+            config,
             discovery: Vec::new(),
-            discovery_interval: Duration::from_secs(5),
-            gossip_interval: Duration::from_secs(1),
-            phi_threshold: 8.0,
-            admin_addr: None,
             system: None,
             #[cfg(feature = "testkit")]
             fault_injection: false,
-            listen_addr: None,
-            cookie: "mabeam".to_owned(),
-            down_after: None,
-            tags: Vec::new(),
-            agent_types: AgentTypes::default(),
-            idle_timeout: Duration::from_secs(15 * 60),
-            load_weights: LoadWeights::default(),
             tls: None,
+            agent_types: AgentTypes::default(),
+            load_weights: LoadWeights::default(),
             services: Services::default(),
         }
     }
 
+    /// Replaces every plain setting with `config`'s (what the setters below wrote is
+    /// replaced too; agent types, the system, TLS given with [`tls`](Self::tls), discovery
+    /// strategies given with [`discovery`](Self::discovery) and load weights are kept).
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
     /// The node's name, unique in the cluster.
     pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
+        self.config.name = Some(name.into());
         self
     }
 
     /// Nodes only gossip with nodes of the same cluster id.
     pub fn cluster_id(mut self, id: impl Into<String>) -> Self {
-        self.cluster_id = id.into();
+        self.config.cluster_id = id.into();
         self
     }
 
     /// Where to gossip (UDP).
     pub fn gossip_addr(mut self, addr: SocketAddr) -> Self {
-        self.gossip_addr = addr;
+        self.config.gossip = addr;
         self
     }
 
     /// A node to join through (`host:port`; host names are resolved and re-resolved). A seed
-    /// that is down is retried, not fatal. Shorthand for
-    /// `.discovery(Discovery::seed(seed))`.
-    pub fn seed(self, seed: impl Into<String>) -> Self {
-        self.discovery(Discovery::seed(seed))
+    /// that is down is retried, not fatal. Same as `.discovery(Discovery::seed(seed))`.
+    pub fn seed(mut self, seed: impl Into<String>) -> Self {
+        self.config.seeds.push(seed.into());
+        self
     }
 
     /// Another way to find the cluster's nodes (seeds, DNS and SRV names, multicast beacons;
-    /// see [`Discovery`]); a node may have several. Checked by [`start`](Self::start).
+    /// see [`Discovery`]); a node may have several, besides those its [`Config`] names.
+    /// Checked by [`start`](Self::start).
     pub fn discovery(mut self, strategy: Discovery) -> Self {
         self.discovery.push(strategy);
         self
     }
 
-    /// How often discovery runs its strategies and contacts what they found (default 5 s).
+    /// How often discovery runs its strategies and contacts what they found (default 5 s;
+    /// kept in whole milliseconds, rounded up).
     pub fn discovery_interval(mut self, interval: Duration) -> Self {
-        self.discovery_interval = interval;
+        self.config.discovery_interval_ms = millis(interval);
         self
     }
 
-    /// How often to gossip; failure detection scales with it.
+    /// How often to gossip; failure detection scales with it (kept in whole milliseconds,
+    /// rounded up).
     pub fn gossip_interval(mut self, interval: Duration) -> Self {
-        self.gossip_interval = interval;
+        self.config.gossip_interval_ms = millis(interval);
         self
     }
 
     /// The phi-accrual threshold above which a silent peer is considered dead.
     pub fn phi_threshold(mut self, phi: f64) -> Self {
-        self.phi_threshold = phi;
+        self.config.phi = phi;
         self
     }
 
     /// How long a peer may stay unreachable before this node declares it down (default: 10
-    /// gossip intervals). A peer whose transport session closes while it is unreachable is
-    /// declared down at once: its process is gone.
+    /// gossip intervals; kept in whole milliseconds, rounded up). A peer whose transport
+    /// session closes while it is unreachable is declared down at once: its process is gone.
     pub fn down_after(mut self, after: Duration) -> Self {
-        self.down_after = Some(after);
+        self.config.down_after_ms = Some(millis(after));
         self
     }
-
     /// Registers agent type `A`, hosted by this node: a call through the cluster to an `A`
     /// this node owns and that is not running activates it with `factory` (virtual
     /// activation). Register the same types on every node.
@@ -184,9 +181,10 @@ impl NodeBuilder {
 
     /// How long an agent activated through the cluster may stay idle before it is
     /// passivated: snapshotted (if its type supports snapshots), stopped, and reactivated with
-    /// its state on the next call (default 15 minutes, as Orleans' collection age).
+    /// its state on the next call (default 15 minutes, as Orleans' collection age; kept in
+    /// whole milliseconds, rounded up).
     pub fn idle_timeout(mut self, idle: Duration) -> Self {
-        self.idle_timeout = idle;
+        self.config.idle_timeout_ms = millis(idle);
         self
     }
 
@@ -201,13 +199,13 @@ impl NodeBuilder {
     /// A capability tag this node announces (e.g. `gpu`, `eu-west`); placement can require
     /// tags. Letters, digits, `-`, `_`, `.`, `:` and `/` only.
     pub fn tag(mut self, tag: impl Into<String>) -> Self {
-        self.tags.push(tag.into());
+        self.config.tags.push(tag.into());
         self
     }
 
     /// Serve the admin endpoint (membership JSON, health) on `addr`.
     pub fn admin_addr(mut self, addr: SocketAddr) -> Self {
-        self.admin_addr = Some(addr);
+        self.config.admin = Some(addr);
         self
     }
 
@@ -223,20 +221,20 @@ impl NodeBuilder {
     /// Serve the ractor_cluster transport (TCP, cookie-authenticated sessions) on `addr`; the
     /// node then keeps a session with every live member (see [`connections`](crate::connections)).
     pub fn listen_addr(mut self, addr: SocketAddr) -> Self {
-        self.listen_addr = Some(addr);
+        self.config.listen = Some(addr);
         self
     }
 
     /// The secret nodes must share to open transport sessions (default `mabeam`).
     pub fn cookie(mut self, cookie: impl Into<String>) -> Self {
-        self.cookie = cookie.into();
+        self.config.cookie = Secret::new(cookie);
         self
     }
 
     /// Secure the transport with mutual TLS (see [`tls`](crate::tls)): the node server then
     /// accepts only TLS sessions from peers with a certificate from the CA, and the node dials
     /// its peers over TLS. Without a [`listen_addr`](Self::listen_addr) there is no transport
-    /// and this has no effect.
+    /// and this has no effect. Takes the place of TLS files named in the [`Config`].
     pub fn tls(mut self, tls: TlsConfig) -> Self {
         self.tls = Some(tls);
         self
@@ -255,53 +253,72 @@ impl NodeBuilder {
         self
     }
 
-    /// Starts the node on the current tokio runtime: checks the settings, then starts the
-    /// kernel with the node's services in order — membership, discovery, health, the load
-    /// balancer, the transport (with a listen address), placement, the registry,
+    /// Starts the node on the current tokio runtime. The settings are checked first (name,
+    /// intervals, tags, TLS files, discovery), so a bad one is an error before anything runs.
+    /// Then the kernel starts the node's services in order — membership, discovery, health,
+    /// the load balancer, the transport (with a listen address), placement, the registry,
     /// passivation, the application's services, fault injection (tests only) and the admin
     /// endpoint (with an address).
     pub async fn start(self) -> Result<Node, NodeError> {
-        if self.name.is_empty() {
+        let NodeBuilder {
+            config,
+            discovery: more_discovery,
+            system,
+            #[cfg(feature = "testkit")]
+            fault_injection,
+            tls,
+            agent_types,
+            load_weights,
+            services: Services(added),
+        } = self;
+        let name = config.name.clone().unwrap_or_default();
+        if name.is_empty() {
             return Err(NodeError::NoName);
         }
-        if self.gossip_interval.is_zero() {
+        let gossip_interval = config.gossip_interval();
+        if gossip_interval.is_zero() {
             return Err(NodeError::ZeroGossipInterval);
         }
-        let down_after = self.down_after.unwrap_or(self.gossip_interval * 10);
-        if down_after < self.gossip_interval * 2 {
+        let down_after = config.down_after();
+        if down_after < gossip_interval * 2 {
             return Err(NodeError::DownAfterTooShort {
                 down_after,
-                gossip_interval: self.gossip_interval,
+                gossip_interval,
             });
         }
-        let mut tags = self.tags;
+        let mut tags = config.tags.clone();
         tags.sort();
         tags.dedup();
         if let Some(bad) = tags.iter().find(|t| !is_valid_tag(t)) {
             return Err(NodeError::BadTag(bad.clone()));
         }
-        let alone_after = if self.discovery.is_empty() {
+        let tls = match tls {
+            Some(tls) => Some(tls),
+            None => config.tls()?,
+        };
+        let mut strategies = config.discovery();
+        strategies.extend(more_discovery);
+        let alone_after = if strategies.is_empty() {
             Duration::ZERO
         } else {
-            self.gossip_interval * 5
+            gossip_interval * 5
         };
+        let (gossip_addr, listen_addr, admin_addr) = (config.gossip, config.listen, config.admin);
         let discovery = discovery::Setup::new(
-            self.discovery,
-            self.discovery_interval,
-            &self.cluster_id,
-            &self.name,
-            self.gossip_addr,
+            strategies,
+            config.discovery_interval(),
+            &config.cluster_id,
+            &name,
+            gossip_addr,
         )?;
         #[cfg(feature = "testkit")]
-        let faults = self
-            .fault_injection
-            .then(crate::testkit::LinkFilter::default);
+        let faults = fault_injection.then(crate::testkit::LinkFilter::default);
         let gossip = GossipSettings {
-            name: self.name.clone(),
-            cluster_id: self.cluster_id,
-            addr: self.gossip_addr,
-            interval: self.gossip_interval,
-            phi_threshold: self.phi_threshold,
+            name: name.clone(),
+            cluster_id: config.cluster_id.clone(),
+            addr: gossip_addr,
+            interval: gossip_interval,
+            phi_threshold: config.phi,
             seeds: discovery.seeds(),
             #[cfg(feature = "testkit")]
             faults: faults.clone(),
@@ -309,7 +326,7 @@ impl NodeBuilder {
         };
         let admin = Arc::new(OnceLock::new());
         let registry_agent = Arc::new(OnceLock::new());
-        let transport = self.listen_addr.is_some();
+        let transport = listen_addr.is_some();
         let mut services: Vec<Box<dyn NodeService>> = vec![
             Box::new(MembershipService::new(
                 down_after,
@@ -317,45 +334,45 @@ impl NodeBuilder {
                 transport,
                 tags,
             )),
-            Box::new(DiscoveryService::new(discovery, self.gossip_addr)),
+            Box::new(DiscoveryService::new(discovery, gossip_addr)),
             Box::new(HealthService::default()),
             Box::new(LoadBalancerService {
-                weights: self.load_weights,
+                weights: load_weights,
             }),
         ];
-        if let Some(listen) = self.listen_addr {
+        if let Some(listen) = listen_addr {
             services.push(Box::new(TransportService::new(
                 listen,
-                self.cookie,
-                self.tls,
+                config.cookie.expose().to_owned(),
+                tls,
             )));
         }
-        services.push(Box::new(PlacementService::new(self.load_weights)));
+        services.push(Box::new(PlacementService::new(load_weights)));
         services.push(Box::new(RegistryService::new(
-            registry::types_value(&self.agent_types),
+            registry::types_value(&agent_types),
             registry_agent.clone(),
         )));
-        services.push(Box::new(PassivationService::new(self.idle_timeout)));
-        services.extend(self.services.0);
+        services.push(Box::new(PassivationService::new(config.idle_timeout())));
+        services.extend(added);
         #[cfg(feature = "testkit")]
         if let Some(filter) = faults {
             services.push(Box::new(crate::testkit::FaultInjection { filter }));
         }
-        if let Some(addr) = self.admin_addr {
+        if let Some(addr) = admin_addr {
             services.push(Box::new(AdminService::new(addr, admin.clone())));
         }
         let kernel = Kernel::start(
             KernelParts {
                 gossip,
-                system: self.system,
-                types: self.agent_types,
+                system,
+                types: agent_types,
             },
             services,
         )
         .await?;
         Ok(Node {
             kernel,
-            gossip_addr: self.gossip_addr,
+            gossip_addr,
             admin,
             registry_agent,
             transport,
@@ -381,4 +398,9 @@ pub(crate) fn is_valid_tag(tag: &str) -> bool {
         && tag
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_.:/".contains(c))
+}
+
+/// `duration` in whole milliseconds, rounded up (so a positive duration stays positive).
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_nanos().div_ceil(1_000_000)).unwrap_or(u64::MAX)
 }

@@ -25,6 +25,10 @@ pub enum NodeError {
     /// `:` and `/`.
     #[error("invalid capability tag `{0}`")]
     BadTag(String),
+    /// TLS settings of the [`Config`](crate::Config) are incomplete (some `tls_*` files but
+    /// not the certificate, the key and the CA), or their files cannot be loaded.
+    #[error("invalid TLS settings: {0}")]
+    Tls(#[from] crate::tls::TlsError),
     /// The agent system failed to start.
     #[error("the agent system failed to start: {0}")]
     System(#[from] mabeam_actors::StartError),
