@@ -21,5 +21,6 @@
 mod agent;
 mod service;
 
-pub use agent::{Connections, ConnectionsReader, Session};
+pub use crate::views::{ConnectionsReader, Session};
+pub use agent::Connections;
 pub(crate) use service::TransportService;

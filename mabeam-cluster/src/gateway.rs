@@ -22,7 +22,6 @@ mod messages;
 mod node_link;
 mod outbox;
 mod outcome;
-mod passivation;
 
 pub(crate) use actor::{Gateway, GatewayArgs};
 pub(crate) use agent_types::{fail, AgentTypes};
@@ -31,4 +30,3 @@ pub use error::RemoteError;
 pub use messages::{GatewayMsg, GATEWAY_GROUP};
 pub(crate) use node_link::NodeLink;
 pub(crate) use outcome::{decode_service_outcome, error_bytes, outcome_bytes, service_outcome};
-pub(crate) use passivation::PassivationService;

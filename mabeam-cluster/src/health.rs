@@ -8,6 +8,7 @@ mod agent;
 mod process;
 mod service;
 
-pub use agent::{Health, HealthReader};
+pub use crate::views::HealthReader;
+pub use agent::Health;
 pub use mabeam_core::health::{ClusterHealth, HealthStatus, NodeHealth, NodeMetrics, Thresholds};
 pub(crate) use service::HealthService;

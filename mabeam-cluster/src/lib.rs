@@ -43,22 +43,27 @@ pub mod gateway;
 pub mod gossip;
 pub mod health;
 pub mod kernel;
+#[cfg(feature = "testkit")]
+mod link_filter;
 pub mod loadbalancer;
 mod membership;
 mod node;
+mod passivation;
 pub mod placement;
 pub mod registry;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 pub mod tls;
+mod views;
 
 pub use config::Config;
 pub use discovery::{Discovery, MulticastConfig};
 pub use gateway::{ClusterRef, RemoteError};
 pub use kernel::{
     AdminHandler, AdminMethod, AdminResponse, AdminRoute, NodeContext, NodeService, Protocol,
-    ProtocolHandler, ServiceError, View,
+    ProtocolHandler, ServiceError,
 };
 pub use mabeam_core::membership::{Member, MemberEvent, MemberStatus};
 pub use membership::{Membership, MembershipReader};
 pub use node::{Node, NodeBuilder, NodeError};
+pub use views::View;

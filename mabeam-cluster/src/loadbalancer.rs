@@ -15,10 +15,9 @@
 //! call path reads when it places an agent.
 
 mod agent;
-mod reader;
 mod service;
 
+pub use crate::views::{LoadBalancerReader, NodeScores};
 pub use agent::LoadBalancer;
 pub use mabeam_core::placement::LoadWeights;
-pub use reader::{LoadBalancerReader, NodeScores};
 pub(crate) use service::LoadBalancerService;

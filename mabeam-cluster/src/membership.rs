@@ -3,7 +3,10 @@
 //! changes.
 
 mod agent;
+mod report;
 mod service;
 
-pub use agent::{Membership, MembershipReader};
+pub use crate::views::MembershipReader;
+pub use agent::Membership;
+pub use report::MembershipReport;
 pub(crate) use service::MembershipService;

@@ -3,8 +3,6 @@
 mod builder;
 mod error;
 
-pub(crate) use builder::is_valid_tag;
-
 pub use builder::NodeBuilder;
 pub use error::NodeError;
 
@@ -16,15 +14,14 @@ use std::time::Duration;
 use mabeam_actors::{AgentRef, AgentSystem, RemoteAgent};
 use mabeam_core::membership::MemberStatus;
 
-use crate::connections::ConnectionsReader;
 use crate::gateway::{ClusterRef, RemoteError};
-use crate::health::HealthReader;
 use crate::kernel::{Kernel, NodeContext};
-use crate::loadbalancer::LoadBalancerReader;
 use crate::registry::{
-    Claim, ClusterRegistry, ClusterRegistryHandle, RegistryError, RegistryReader, SingletonSpec,
+    Claim, ClusterRegistry, ClusterRegistryHandle, RegistryError, SingletonSpec,
 };
-use crate::MembershipReader;
+use crate::views::{
+    ConnectionsReader, HealthReader, LoadBalancerReader, MembershipReader, RegistryReader,
+};
 
 /// A running node: a kernel (its incarnation, agent system, views and gateway) and its
 /// services (see [`kernel`](crate::kernel)). Build one with [`Node::builder`].

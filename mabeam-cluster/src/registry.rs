@@ -29,17 +29,15 @@
 mod agent;
 mod error;
 mod name_lost;
-mod reader;
 mod service;
 
+pub use crate::views::RegistryReader;
 pub use agent::ClusterRegistry;
 pub(crate) use agent::ClusterRegistryHandle;
 pub use error::RegistryError;
 pub use mabeam_core::names::Claim;
 pub use mabeam_core::singleton::{Scope, SingletonSpec};
 pub use name_lost::NameLost;
-pub use reader::RegistryReader;
-pub(crate) use reader::Route;
 pub(crate) use service::RegistryService;
 
 /// The longest cluster-wide name, in bytes.

@@ -15,9 +15,8 @@
 //! gossip addresses) and `POST /debug/heal`; [`cut_links`] and [`heal_links`] call them.
 
 mod client;
-mod link_filter;
 mod service;
 
+pub use crate::link_filter::LinkFilter;
 pub use client::{cut_links, heal_links};
-pub use link_filter::LinkFilter;
 pub(crate) use service::FaultInjection;

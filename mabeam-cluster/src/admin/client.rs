@@ -5,7 +5,7 @@ use hyper::body::Bytes;
 use hyper::{Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
 
-use super::MembershipReport;
+use crate::membership::MembershipReport;
 
 /// Why [`fetch_membership`] failed.
 #[derive(Debug, thiserror::Error)]

@@ -14,8 +14,9 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use crate::kernel::{
-    AdminMethod, AdminResponse, AdminRoute, NodeContext, NodeService, ServiceError, View,
+    AdminMethod, AdminResponse, AdminRoute, NodeContext, NodeService, ServiceError,
 };
+use crate::views::View;
 
 /// The largest request body accepted.
 const MAX_BODY: usize = 64 * 1024;

@@ -6,7 +6,8 @@ use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use super::{
     error_bytes, outcome_bytes, service_outcome, AgentTypes, GatewayMsg, RemoteError, GATEWAY_GROUP,
 };
-use crate::kernel::{Protocols, View};
+use crate::kernel::Protocols;
+use crate::views::View;
 
 /// The node's gateway actor; see the [module docs](super).
 #[derive(Debug)]

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::{NodeLink, RemoteError};
 use crate::placement::{Placer, Route as Placed};
-use crate::registry::Route;
+use crate::views::Route;
 
 /// How long a call through the cluster waits unless told otherwise.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);

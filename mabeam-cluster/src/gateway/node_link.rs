@@ -11,9 +11,7 @@ use ractor_cluster::NodeId;
 
 use super::outbox::Outbox;
 use super::{AgentTypes, GatewayMsg, RemoteError, GATEWAY_GROUP};
-use crate::connections::ConnectionsReader;
-use crate::registry::RegistryReader;
-use crate::MembershipReader;
+use crate::views::{ConnectionsReader, MembershipReader, RegistryReader};
 
 /// What a [`ClusterRef`](super::ClusterRef) needs from its node (shared by every ref of that
 /// node): the membership (placement), the sessions, the agent types, and per peer the
@@ -31,7 +29,7 @@ pub(crate) struct NodeLink {
     outboxes: Mutex<HashMap<String, Outbox>>,
     /// Links cut by fault injection (tests only).
     #[cfg(feature = "testkit")]
-    faults: Option<crate::testkit::LinkFilter>,
+    faults: Option<crate::link_filter::LinkFilter>,
 }
 
 impl NodeLink {
@@ -42,7 +40,7 @@ impl NodeLink {
         connections: ConnectionsReader,
         types: AgentTypes,
         registry: RegistryReader,
-        #[cfg(feature = "testkit")] faults: Option<crate::testkit::LinkFilter>,
+        #[cfg(feature = "testkit")] faults: Option<crate::link_filter::LinkFilter>,
     ) -> Self {
         Self {
             node,

@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 use super::transport::GossipUdp;
 use super::RttTable;
 #[cfg(feature = "testkit")]
-use crate::testkit::LinkFilter;
+use crate::link_filter::LinkFilter;
 
 /// The live node incarnations, as chitchat reports them.
 pub(crate) type LiveNodes = BTreeMap<ChitchatId, NodeState>;

@@ -92,6 +92,15 @@ pub(crate) fn tags_value(tags: &[String]) -> String {
     tags.join(",")
 }
 
+/// Whether `tag` may be announced: not empty; letters, digits, `-`, `_`, `.`, `:` and `/`
+/// only (no `,`, the separator).
+pub(crate) fn is_valid_tag(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.:/".contains(c))
+}
+
 /// The tags `state` announces.
 pub(crate) fn tags(state: &NodeState) -> impl Iterator<Item = &str> {
     state

@@ -8,7 +8,7 @@ use tokio::time::Instant;
 
 use super::RttTable;
 #[cfg(feature = "testkit")]
-use crate::testkit::LinkFilter;
+use crate::link_filter::LinkFilter;
 
 /// UDP that times each gossip handshake (SYN out, SYN-ACK back) into an [`RttTable`] and, with
 /// fault injection on (feature `testkit`), drops datagrams to and from the peers a

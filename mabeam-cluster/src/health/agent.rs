@@ -1,5 +1,4 @@
 use std::collections::BTreeMap;
-use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use futures::Stream;
@@ -12,27 +11,7 @@ use mabeam_core::membership::MemberEvent;
 
 use super::process::{rss_bytes, CpuMeter};
 use crate::gossip::{newest_per_node, schema, Gossip};
-use crate::MembershipReader;
-
-/// The latest health report, readable without a mailbox hop (the admin endpoint's `/health`).
-#[derive(Debug, Clone, Default)]
-pub struct HealthReader {
-    latest: Arc<RwLock<Option<ClusterHealth>>>,
-}
-
-impl HealthReader {
-    /// The latest report (none before the first assessment).
-    pub fn latest(&self) -> Option<ClusterHealth> {
-        self.latest
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    fn set(&self, health: ClusterHealth) {
-        *self.latest.write().unwrap_or_else(PoisonError::into_inner) = Some(health);
-    }
-}
+use crate::views::{HealthReader, MembershipReader};
 
 /// The health monitor agent; see the [module docs](crate::health).
 pub struct Health {

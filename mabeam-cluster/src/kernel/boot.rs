@@ -6,14 +6,13 @@ use mabeam_core::membership::Incarnation;
 use ractor::{Actor, ActorRef};
 
 use super::context::Inner;
-use super::{NodeContext, NodeService, View};
-use crate::connections::ConnectionsReader;
+use super::KernelError;
+use super::{NodeContext, NodeService};
 use crate::gateway::{AgentTypes, Gateway, GatewayArgs, GatewayMsg, NodeLink};
 use crate::gossip::{schema, Gossip, GossipSettings};
-use crate::health::HealthReader;
-use crate::loadbalancer::LoadBalancerReader;
-use crate::registry::RegistryReader;
-use crate::{MembershipReader, NodeError};
+use crate::views::{
+    ConnectionsReader, HealthReader, LoadBalancerReader, MembershipReader, RegistryReader, View,
+};
 
 /// What the kernel is started with (the builder has validated it).
 #[derive(Debug)]
@@ -52,7 +51,7 @@ impl Kernel {
     pub(crate) async fn start(
         parts: KernelParts,
         mut services: Vec<Box<dyn NodeService>>,
-    ) -> Result<Self, NodeError> {
+    ) -> Result<Self, KernelError> {
         let name = parts.gossip.name.clone();
         let owns_system = parts.system.is_none();
         let system = match parts.system {
@@ -64,7 +63,7 @@ impl Kernel {
         let gossip_interval = parts.gossip.interval;
         let gossip = Gossip::start(parts.gossip, key_values)
             .await
-            .map_err(|err| NodeError::Gossip {
+            .map_err(|err| KernelError::Gossip {
                 addr,
                 reason: err.to_string(),
             })?;
@@ -108,7 +107,7 @@ impl Kernel {
                 if owns_system {
                     system.shutdown().await;
                 }
-                return Err(NodeError::Service { service, source });
+                return Err(KernelError::Service { service, source });
             }
             let service = &services[at];
             if let Some(protocol) = service.protocol() {
@@ -138,7 +137,7 @@ impl Kernel {
             },
         )
         .await
-        .map_err(|err| NodeError::Gateway(err.to_string()))?;
+        .map_err(|err| KernelError::Gateway(err.to_string()))?;
         tracing::info!(
             node = %name,
             generation = ctx.generation(),

@@ -5,14 +5,12 @@ use std::time::Duration;
 
 use mabeam_actors::AgentSystem;
 
-use super::{AdminRoute, ProtocolHandler, View};
-use crate::connections::ConnectionsReader;
-use crate::gateway::{AgentTypes, NodeLink};
+use super::{AdminRoute, ProtocolHandler};
+use crate::gateway::{AgentTypes, NodeLink, RemoteError};
 use crate::gossip::Gossip;
-use crate::health::HealthReader;
-use crate::loadbalancer::LoadBalancerReader;
-use crate::registry::RegistryReader;
-use crate::{MembershipReader, RemoteError};
+use crate::views::{
+    ConnectionsReader, HealthReader, LoadBalancerReader, MembershipReader, RegistryReader, View,
+};
 
 /// The protocols this node's gateway serves, by id.
 pub(crate) type Protocols = HashMap<String, Arc<dyn ProtocolHandler>>;

@@ -7,9 +7,7 @@ use mabeam_core::health::{ClusterHealth, Thresholds};
 use mabeam_core::membership::MemberEvent;
 use mabeam_core::placement::{score_nodes, Candidate, LoadWeights};
 
-use super::{LoadBalancerReader, NodeScores};
-use crate::health::HealthReader;
-use crate::MembershipReader;
+use crate::views::{HealthReader, LoadBalancerReader, MembershipReader, NodeScores};
 
 /// The load-balancer agent; see the [module docs](crate::loadbalancer).
 pub struct LoadBalancer {

@@ -1,5 +1,4 @@
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::Stream;
@@ -9,13 +8,11 @@ use mabeam_core::membership::{
     declared_down, Incarnation, Member, MemberEvent, MemberStatus, MembershipView, Observed,
     Rejoined,
 };
-use mabeam_core::placement::Placement;
 use tokio::sync::watch;
 
-use crate::connections::ConnectionsReader;
 use crate::gossip::schema::{self, Announced};
 use crate::gossip::{Gossip, LiveNodes};
-use crate::kernel::View;
+use crate::views::{ConnectionsReader, MembershipReader};
 
 /// The membership agent: folds what the gossip layer hears into the node's
 /// [`MembershipView`](mabeam_core::membership::MembershipView) and publishes every change as a
@@ -40,82 +37,6 @@ pub struct Membership {
     published_leaving: String,
     /// This node has announced `up` (it starts `joining`; a rejoin keeps the announcement).
     announced_up: bool,
-}
-
-/// The membership view as last published by the membership agent, for readers outside it
-/// (the call path, the admin endpoint, applications): read without a lock or a mailbox hop,
-/// and waited on with [`wait_for`](Self::wait_for). Cheap to clone.
-#[derive(Debug, Clone, Default)]
-pub struct MembershipReader {
-    members: View<Vec<Member>>,
-    /// The hash placement over the members that own agents (`up`, or `unreachable` but not
-    /// yet declared down), made once per change.
-    owners: View<Placement>,
-}
-
-impl MembershipReader {
-    /// The members as last observed.
-    pub fn members(&self) -> Vec<Member> {
-        self.members.get().as_ref().clone()
-    }
-
-    /// Waits until the members satisfy `condition` (checked at once, then after every
-    /// change) and returns them.
-    pub async fn wait_for(&self, condition: impl FnMut(&Vec<Member>) -> bool) -> Arc<Vec<Member>> {
-        self.members.wait_for(condition).await
-    }
-
-    /// Waits for the next change of the view and returns the members then.
-    pub async fn changed(&self) -> Arc<Vec<Member>> {
-        self.members.changed().await
-    }
-
-    /// The status of `node`, if known.
-    pub fn status(&self, node: &str) -> Option<MemberStatus> {
-        self.incarnation(node).map(|(_, status)| status)
-    }
-
-    /// The generation and status of `node`, if known (nothing cloned).
-    pub(crate) fn incarnation(&self, node: &str) -> Option<(u64, MemberStatus)> {
-        self.members
-            .get()
-            .iter()
-            .find(|m| m.node == node)
-            .map(|m| (m.generation, m.status))
-    }
-
-    /// The member named `node`, if known.
-    pub fn member(&self, node: &str) -> Option<Member> {
-        self.members.get().iter().find(|m| m.node == node).cloned()
-    }
-
-    /// The hash placement calls through the cluster route by: over the members that own
-    /// agents — `up`, or `unreachable` and not yet declared down. An unreachable owner keeps
-    /// its agents (calls to them fail with `NodeUnreachable`) until it is down; only then do
-    /// they move, so a suspicion alone never starts a second copy of an agent.
-    pub fn placement(&self) -> Arc<Placement> {
-        self.owners.get()
-    }
-
-    /// True when `node` is a member this node cannot reach now (suspected, not yet down).
-    pub fn is_unreachable(&self, node: &str) -> bool {
-        self.members
-            .get()
-            .iter()
-            .any(|m| m.node == node && m.status == MemberStatus::Unreachable)
-    }
-
-    fn replace(&self, members: Vec<Member>) {
-        let owners = Placement::new(
-            members
-                .iter()
-                .filter(|m| m.status.owns_agents())
-                .map(|m| m.node.as_str()),
-        );
-        // Placement first: whoever is woken by the members finds the owners they imply.
-        self.owners.publish(owners);
-        self.members.publish(members);
-    }
 }
 
 impl std::fmt::Debug for Membership {

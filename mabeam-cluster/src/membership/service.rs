@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use mabeam_core::membership::MemberStatus;
 
 use super::Membership;
-use crate::admin::MembershipReport;
+use super::MembershipReport;
 use crate::gossip::schema::{self, Announced};
 use crate::kernel::{AdminResponse, AdminRoute, NodeContext, NodeService, ServiceError};
 

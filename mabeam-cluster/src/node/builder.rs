@@ -10,12 +10,14 @@ use crate::admin::AdminService;
 use crate::config::{Config, Secret};
 use crate::connections::TransportService;
 use crate::discovery::{self, Discovery, DiscoveryService};
-use crate::gateway::{AgentTypes, PassivationService};
+use crate::gateway::AgentTypes;
+use crate::gossip::schema::is_valid_tag;
 use crate::gossip::{GossipSettings, RttTable};
 use crate::health::HealthService;
 use crate::kernel::{Kernel, KernelParts, NodeService};
 use crate::loadbalancer::{LoadBalancerService, LoadWeights};
 use crate::membership::MembershipService;
+use crate::passivation::PassivationService;
 use crate::placement::{PlacementService, TypePlacement};
 use crate::registry::{self, RegistryService};
 use crate::tls::TlsConfig;
@@ -312,7 +314,7 @@ impl NodeBuilder {
             gossip_addr,
         )?;
         #[cfg(feature = "testkit")]
-        let faults = fault_injection.then(crate::testkit::LinkFilter::default);
+        let faults = fault_injection.then(crate::link_filter::LinkFilter::default);
         let gossip = GossipSettings {
             name: name.clone(),
             cluster_id: config.cluster_id.clone(),
@@ -390,14 +392,6 @@ impl fmt::Debug for Services {
             .entries(self.0.iter().map(|s| s.name()))
             .finish()
     }
-}
-
-/// A tag a node can announce: not empty; letters, digits, `-`, `_`, `.`, `:` and `/` only.
-pub(crate) fn is_valid_tag(tag: &str) -> bool {
-    !tag.is_empty()
-        && tag
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.:/".contains(c))
 }
 
 /// `duration` in whole milliseconds, rounded up (so a positive duration stays positive).

@@ -56,3 +56,15 @@ pub enum NodeError {
     #[error("the gateway failed to start: {0}")]
     Gateway(String),
 }
+
+impl From<crate::kernel::KernelError> for NodeError {
+    fn from(err: crate::kernel::KernelError) -> Self {
+        use crate::kernel::KernelError;
+        match err {
+            KernelError::System(err) => Self::System(err),
+            KernelError::Gossip { addr, reason } => Self::Gossip { addr, reason },
+            KernelError::Service { service, source } => Self::Service { service, source },
+            KernelError::Gateway(reason) => Self::Gateway(reason),
+        }
+    }
+}

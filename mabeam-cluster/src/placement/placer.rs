@@ -17,8 +17,7 @@ use super::directory_msg::{DirectoryReply, DirectoryRequest};
 use super::TypePlacement;
 use crate::gateway::{error_bytes, fail, outcome_bytes, AgentTypes, NodeLink, RemoteError};
 use crate::gossip::Gossip;
-use crate::loadbalancer::LoadBalancerReader;
-use crate::MembershipReader;
+use crate::views::{LoadBalancerReader, MembershipReader};
 
 /// The id of the directory's wire protocol.
 pub(crate) const PROTOCOL: &str = "mabeam.directory";

@@ -100,7 +100,7 @@ impl TypePlacement {
         for tag in tags {
             let tag = tag.into();
             assert!(
-                crate::node::is_valid_tag(&tag),
+                crate::gossip::schema::is_valid_tag(&tag),
                 "`{tag}` is not a tag a node can announce"
             );
             self.requires.insert(tag);

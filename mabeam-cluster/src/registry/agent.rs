@@ -9,13 +9,13 @@ use mabeam_core::membership::MemberStatus;
 use mabeam_core::names::{Claim, NameTable};
 use mabeam_core::singleton::{Effect, Learned, Planner, SingletonSpec, Situation, StopReason};
 
-use super::{NameLost, RegistryError, RegistryReader, MAX_NAME_LEN};
+use super::{NameLost, RegistryError, MAX_NAME_LEN};
 use crate::gateway::AgentTypes;
 use crate::gossip::schema::{
     self as wire, GossipValueError, NAME_PREFIX, SPEC_PREFIX, TYPES as TYPES_KEY,
 };
 use crate::gossip::Gossip;
-use crate::MembershipReader;
+use crate::views::{MembershipReader, RegistryReader};
 
 /// The node's side of the cluster registry: cluster-wide names, singletons and one-per-node
 /// agents (see the [module docs](crate::registry)).

@@ -2,8 +2,8 @@ use std::net::SocketAddr;
 
 use async_trait::async_trait;
 
-use super::LinkFilter;
 use crate::kernel::{AdminResponse, AdminRoute, NodeContext, NodeService, ServiceError};
+use crate::link_filter::LinkFilter;
 
 /// The fault-injection service: the admin routes that cut and heal the node's links.
 #[derive(Debug)]

@@ -2,9 +2,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use arc_swap::ArcSwap;
 use mabeam_core::names::{Claim, NameTable};
 use mabeam_core::singleton::{SingletonSpec, SpecSet};
+
+use super::View;
 
 /// Where a call to an agent goes, as far as the registry is concerned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +36,7 @@ struct Shared {
 /// atomically.
 #[derive(Debug, Clone, Default)]
 pub struct RegistryReader {
-    shared: Arc<ArcSwap<Shared>>,
+    shared: View<Shared>,
     /// The node is shutting down: the registry agent takes no more action.
     closed: Arc<AtomicBool>,
 }
@@ -44,14 +45,14 @@ impl RegistryReader {
     /// The claim holding cluster-wide `name` (a singleton's, or a registered agent's), if any
     /// is known: its node and agent id.
     pub fn whereis(&self, name: &str) -> Option<Arc<Claim>> {
-        self.shared.load().names.get(name).cloned()
+        self.shared.get().names.get(name).cloned()
     }
 
     /// Every held name, by name.
     pub fn names(&self) -> Vec<Claim> {
         let mut names: Vec<Claim> = self
             .shared
-            .load()
+            .get()
             .names
             .values()
             .map(|c| (**c).clone())
@@ -62,17 +63,17 @@ impl RegistryReader {
 
     /// Every singleton and one-per-node agent, by name.
     pub fn specs(&self) -> Vec<SingletonSpec> {
-        self.shared.load().specs.iter().cloned().collect()
+        self.shared.get().specs.iter().cloned().collect()
     }
 
     /// The singletons and one-per-node agents running on this node, by name.
     pub fn running_here(&self) -> Vec<String> {
-        self.shared.load().running.iter().cloned().collect()
+        self.shared.get().running.iter().cloned().collect()
     }
 
     /// Where a call to agent `id` of `agent_type` goes.
     pub(crate) fn route(&self, agent_type: &str, id: &str) -> Route {
-        let shared = self.shared.load();
+        let shared = self.shared.get();
         match shared.specs.get(id) {
             Some(spec) if spec.agent_type == agent_type => shared
                 .routes
@@ -107,19 +108,19 @@ impl RegistryReader {
                     .map(|c| (c.name.clone(), Arc::new(c.clone())))
                     .collect(),
             ),
-            None => self.shared.load().names.clone(),
+            None => self.shared.get().names.clone(),
         };
-        self.shared.store(Arc::new(Shared {
+        self.shared.publish(Shared {
             names,
             specs,
             routes,
             running,
-        }));
+        });
     }
 
     /// Publishes new names, keeping the rest.
     pub(crate) fn set_names(&self, table: &NameTable) {
-        let current = self.shared.load();
+        let current = self.shared.get();
         self.update(
             Some(table),
             current.specs.clone(),

@@ -1,3 +1,6 @@
+//! The passivation service: idle agents activated through the cluster are snapshotted and
+//! stopped, and reactivated with their state by the next call.
+
 use std::time::Duration;
 
 use async_trait::async_trait;

@@ -1,3 +1,5 @@
+//! The links fault injection cuts (feature `testkit`; see [`testkit`](crate::testkit)).
+
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::{Arc, PoisonError, RwLock};
