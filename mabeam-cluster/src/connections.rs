@@ -22,5 +22,5 @@ mod agent;
 mod service;
 
 pub use crate::views::{ConnectionsReader, Session};
-pub use agent::Connections;
+pub(crate) use agent::Connections;
 pub(crate) use service::TransportService;

@@ -60,10 +60,10 @@ mod setup;
 mod state;
 mod strategy;
 
-pub use agent::{DiscoveryAgent, DiscoveryAgentHandle};
+pub(crate) use agent::{DiscoveryAgent, DiscoveryAgentHandle};
 pub use error::DiscoveryError;
 pub use host_port::HostPort;
 pub use multicast_config::MulticastConfig;
 pub(crate) use service::DiscoveryService;
-pub(crate) use setup::Setup;
+pub(crate) use setup::{Setup, AGENT_NAME};
 pub use strategy::Discovery;

@@ -9,6 +9,6 @@ mod process;
 mod service;
 
 pub use crate::views::HealthReader;
-pub use agent::Health;
+pub(crate) use agent::Health;
 pub use mabeam_core::health::{ClusterHealth, HealthStatus, NodeHealth, NodeMetrics, Thresholds};
 pub(crate) use service::HealthService;

@@ -64,6 +64,6 @@ pub use kernel::{
     ProtocolHandler, ServiceError,
 };
 pub use mabeam_core::membership::{Member, MemberEvent, MemberStatus};
-pub use membership::{Membership, MembershipReader};
+pub use membership::MembershipReader;
 pub use node::{Node, NodeBuilder, NodeError};
 pub use views::View;

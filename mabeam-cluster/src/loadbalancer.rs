@@ -18,6 +18,6 @@ mod agent;
 mod service;
 
 pub use crate::views::{LoadBalancerReader, NodeScores};
-pub use agent::LoadBalancer;
+pub(crate) use agent::LoadBalancer;
 pub use mabeam_core::placement::LoadWeights;
 pub(crate) use service::LoadBalancerService;

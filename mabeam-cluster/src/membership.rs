@@ -7,6 +7,6 @@ mod report;
 mod service;
 
 pub use crate::views::MembershipReader;
-pub use agent::Membership;
+pub(crate) use agent::Membership;
 pub use report::MembershipReport;
 pub(crate) use service::MembershipService;

@@ -238,6 +238,20 @@ impl Node {
             .await
     }
 
+    /// The gossip addresses this node's discovery currently knows of (itself excluded): every
+    /// lookup strategy's latest result and the addresses of fresh multicast beacons. Empty
+    /// when the node has no discovery strategy.
+    pub async fn discovered(&self) -> Vec<SocketAddr> {
+        use crate::discovery::{DiscoveryAgent, DiscoveryAgentHandle};
+        let Ok(agent) = self
+            .system()
+            .agent::<DiscoveryAgent>(crate::discovery::AGENT_NAME)
+        else {
+            return Vec::new();
+        };
+        agent.discovered().await.unwrap_or_default()
+    }
+
     /// The peers it has an authenticated transport session with.
     pub fn connections(&self) -> &ConnectionsReader {
         self.ctx().sessions()

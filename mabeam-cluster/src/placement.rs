@@ -10,7 +10,7 @@ mod placer;
 mod service;
 mod type_placement;
 
-pub use agent::DirectoryAgent;
+pub(crate) use agent::DirectoryAgent;
 pub(crate) use placer::{Placer, Route};
 pub(crate) use service::PlacementService;
 pub use type_placement::TypePlacement;

@@ -32,7 +32,7 @@ mod name_lost;
 mod service;
 
 pub use crate::views::RegistryReader;
-pub use agent::ClusterRegistry;
+pub(crate) use agent::ClusterRegistry;
 pub(crate) use agent::ClusterRegistryHandle;
 pub use error::RegistryError;
 pub use mabeam_core::names::Claim;

@@ -9,7 +9,6 @@ mod support;
 use std::net::UdpSocket;
 use std::time::Duration;
 
-use mabeam_cluster::discovery::{DiscoveryAgent, DiscoveryAgentHandle};
 use mabeam_cluster::{Discovery, MemberStatus, Node};
 use support::*;
 
@@ -80,10 +79,6 @@ async fn an_embedded_node_lists_what_it_discovered() {
         );
         tokio::time::sleep(Duration::from_millis(GOSSIP_MS)).await;
     }
-    let discovery = node
-        .system()
-        .agent::<DiscoveryAgent>("mabeam.discovery")
-        .expect("the discovery agent runs");
-    assert_eq!(discovery.discovered().await.unwrap(), [peer_gossip]);
+    assert_eq!(node.discovered().await, [peer_gossip]);
     node.shutdown().await;
 }

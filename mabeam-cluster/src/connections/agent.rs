@@ -20,7 +20,7 @@ const WARN_AFTER: u32 = 3;
 const DIAL_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The connection manager agent; see the [module docs](crate::connections).
-pub struct Connections {
+pub(crate) struct Connections {
     server: ActorRef<NodeServerMessage>,
     gossip: Gossip,
     membership: MembershipReader,
@@ -113,7 +113,7 @@ impl Connections {
     }
 }
 
-#[agent(name = "mabeam.connections")]
+#[agent(name = "mabeam.connections", vis = "pub(crate)")]
 impl Connections {
     /// The peers with an authenticated session.
     #[action]

@@ -19,7 +19,7 @@ use crate::gossip::Gossip;
 /// The discovery agent, `mabeam.discovery`: runs the node's [`Discovery`](super::Discovery)
 /// strategies every discovery interval and asks the gossip layer to contact every discovered
 /// address that is not a live member yet. See the [module docs](crate::discovery).
-pub struct DiscoveryAgent {
+pub(crate) struct DiscoveryAgent {
     me: String,
     gossip_addr: SocketAddr,
     interval: Duration,
@@ -166,7 +166,7 @@ fn now_ms() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
-#[agent(name = "mabeam.discovery")]
+#[agent(name = "mabeam.discovery", vis = "pub(crate)")]
 impl DiscoveryAgent {
     /// The gossip addresses discovery currently knows of (this node's excluded): every lookup
     /// strategy's latest result and the addresses announced by fresh beacons.

@@ -14,7 +14,7 @@ use crate::gossip::{newest_per_node, schema, Gossip};
 use crate::views::{HealthReader, MembershipReader};
 
 /// The health monitor agent; see the [module docs](crate::health).
-pub struct Health {
+pub(crate) struct Health {
     period: Duration,
     gossip: Gossip,
     membership: MembershipReader,
@@ -81,7 +81,7 @@ impl Health {
     }
 }
 
-#[agent(name = "mabeam.health")]
+#[agent(name = "mabeam.health", vis = "pub(crate)")]
 impl Health {
     /// The latest report.
     #[action]

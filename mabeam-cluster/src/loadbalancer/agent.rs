@@ -10,7 +10,7 @@ use mabeam_core::placement::{score_nodes, Candidate, LoadWeights};
 use crate::views::{HealthReader, LoadBalancerReader, MembershipReader, NodeScores};
 
 /// The load-balancer agent; see the [module docs](crate::loadbalancer).
-pub struct LoadBalancer {
+pub(crate) struct LoadBalancer {
     node: String,
     period: Duration,
     membership: MembershipReader,
@@ -76,7 +76,7 @@ impl LoadBalancer {
     }
 }
 
-#[agent(name = "mabeam.loadbalancer")]
+#[agent(name = "mabeam.loadbalancer", vis = "pub(crate)")]
 impl LoadBalancer {
     /// The nodes placement may use now, scored.
     #[action]

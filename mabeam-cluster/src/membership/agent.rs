@@ -23,7 +23,7 @@ use crate::views::{ConnectionsReader, MembershipReader};
 /// holds down, and — when another node holds *this* incarnation down — rejoins as a new
 /// incarnation and publishes `cluster.self.rejoined` (payload:
 /// [`Rejoined`](mabeam_core::membership::Rejoined)).
-pub struct Membership {
+pub(crate) struct Membership {
     view: MembershipView,
     gossip: Gossip,
     shared: MembershipReader,
@@ -175,7 +175,7 @@ fn observed(live: &LiveNodes) -> Vec<Observed> {
         .collect()
 }
 
-#[agent(name = "mabeam.membership")]
+#[agent(name = "mabeam.membership", vis = "pub(crate)")]
 impl Membership {
     /// The current view.
     #[action]

@@ -13,7 +13,7 @@ use super::placer::Placer;
 /// drops the entries of lost hosts and of agents now owned elsewhere, and sends each hash owner
 /// the report of the strategy-placed agents this node hosts for it; see the
 /// [module docs](crate::placement).
-pub struct DirectoryAgent {
+pub(crate) struct DirectoryAgent {
     placer: Arc<Placer>,
     period: Duration,
 }
@@ -32,7 +32,7 @@ impl DirectoryAgent {
     }
 }
 
-#[agent(name = "mabeam.directory")]
+#[agent(name = "mabeam.directory", vis = "pub(crate)")]
 impl DirectoryAgent {
     /// How many directory entries this node keeps (agents it owns by hash that a rule placed),
     /// and how many placed agents it hosts.

@@ -466,7 +466,7 @@ impl Placer {
                             agent: envelope.agent.to_owned(),
                         })
                     })),
-                    _ => DirectoryReply::Served(Vec::new()),
+                    Kind::Cast | Kind::Signal => DirectoryReply::Served(Vec::new()),
                 }
             }
         })

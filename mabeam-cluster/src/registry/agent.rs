@@ -25,7 +25,7 @@ use crate::views::{MembershipReader, RegistryReader};
 /// [`Planner`](mabeam_core::singleton::Planner), and carries the plan out: it starts and stops
 /// managed agents, gossips and withdraws this node's claims, and stops an agent whose name
 /// was lost (logging the winner, and publishing [`NameLost`]).
-pub struct ClusterRegistry {
+pub(crate) struct ClusterRegistry {
     gossip: Gossip,
     membership: MembershipReader,
     types: AgentTypes,
@@ -367,7 +367,6 @@ impl ClusterRegistry {
                     StopReason::HeldElsewhere { holder } => {
                         tracing::warn!(singleton = %agent, holder = %holder.node, "the singleton runs on another node; stopping the copy here");
                     }
-                    other => tracing::info!(%agent, reason = ?other, "stopping"),
                 }
                 if let Err(err) = system.stop_agent(&agent).await {
                     tracing::warn!(%agent, %err, "could not stop the agent");
@@ -400,12 +399,11 @@ impl ClusterRegistry {
                     }
                 }
             }
-            other => tracing::debug!(?other, "unknown effect"),
         }
     }
 }
 
-#[agent(name = "mabeam.registry")]
+#[agent(name = "mabeam.registry", vis = "pub(crate)")]
 impl ClusterRegistry {
     /// Registers local agent `agent` under the cluster-wide `name`.
     #[action]

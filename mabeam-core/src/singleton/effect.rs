@@ -2,9 +2,9 @@ use crate::names::Claim;
 
 use super::SingletonSpec;
 
-/// Why a node stops a local agent.
+/// Why a node stops a local agent. Exhaustive on purpose: a new reason must be handled
+/// wherever plans are carried out.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum StopReason {
     /// Its claim to the name lost to `winner` under the conflict policy (two nodes claimed
     /// one name: after a partition healed, or at the same moment).
@@ -27,8 +27,9 @@ pub enum StopReason {
 }
 
 /// What a node must do, as decided by [`Planner::plan`](super::Planner::plan), in order.
+/// Exhaustive on purpose: a new effect cannot be silently dropped by a `_ =>` arm where plans
+/// are carried out.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Effect {
     /// Stop local agent `agent`.
     Stop {
