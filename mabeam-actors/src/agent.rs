@@ -129,6 +129,7 @@
 
 mod actor;
 mod ctx;
+mod error;
 mod handler_output;
 mod messages;
 mod reply;
@@ -138,6 +139,8 @@ mod traits;
 
 pub(crate) use actor::{AgentActor, AgentArgs};
 pub use ctx::Ctx;
+pub(crate) use error::RestoreRefused;
+pub use error::Unanswered;
 pub use handler_output::HandlerOutput;
 pub(crate) use messages::AgentMsg;
 pub use reply::Reply;

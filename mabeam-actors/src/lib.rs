@@ -58,7 +58,9 @@ pub mod remote;
 pub mod supervisor;
 mod system;
 
-pub use agent::{Agent, AgentError, Ctx, Mounts, Reading, Reply, Sensor, Skill, SkillCtx};
+pub use agent::{
+    Agent, AgentError, Ctx, Mounts, Reading, Reply, Sensor, Skill, SkillCtx, Unanswered,
+};
 pub use agent_ref::{AgentRef, Call, CallError, CallFuture, CastError, IntoAction};
 pub use bus::{
     BusConfig, BusConfigError, LaneConfig, Overflow, PublishReport, RecvError, SignalBus,

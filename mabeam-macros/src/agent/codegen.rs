@@ -92,12 +92,18 @@ pub(crate) fn generate(def: &AgentDef) -> TokenStream {
         if skill { "skill" } else { "agent" }
     );
 
-    // ---- Dispatch.
+    // ---- Dispatch. The reply is completed by `send_with` / `send_from`, so a caller whose
+    // action panics is told the panic message before the panic crashes the agent.
     let arms = def.actions.iter().map(|a| {
         let variant = &a.variant;
         let names: Vec<_> = a.method.args.iter().map(|(n, _)| quote!(#n)).collect();
         let call = invoke(&a.method, &names);
-        quote!(#action_enum::#variant { #(#names,)* reply } => reply.send(#call),)
+        let answer = if a.method.is_async {
+            quote!(reply.send_from(async { #call }).await)
+        } else {
+            quote!(reply.send_with(|| #call))
+        };
+        quote!(#action_enum::#variant { #(#names,)* reply } => #answer,)
     });
     let skill_arms = def.skills.iter().map(|m| {
         let (variant, field) = (&m.variant, &m.field);
