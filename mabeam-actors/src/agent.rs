@@ -47,9 +47,14 @@
 //!
 //! Put `#[agent]` on the agent's own impl block and mark its methods; it generates the action
 //! enum (`CounterAction`), the [`Agent`] impl (dispatch, sensor schedules, subscriptions, hooks)
-//! and a handle trait (`CounterHandle`, implemented for `AgentRef<Counter>`) with one method per
-//! action, returning the same [`Call`](crate::Call) builder as [`AgentRef::call`](crate::AgentRef::call).
-//! Nothing is boxed or serialized on the local path.
+//! and a handle trait (`CounterHandle`) with one method per action. The handle trait is
+//! implemented for every [`AgentHandle`](crate::AgentHandle) of the agent: on its
+//! `AgentRef<Counter>` each method returns the same [`Call`](crate::Call) builder as
+//! [`AgentRef::call`](crate::AgentRef::call) (nothing is boxed or serialized on the local
+//! path), and the same methods work on a `remote` agent's cluster-wide handle
+//! (`mabeam_cluster::gateway::ClusterRef<Counter>`). An action that panics tells its caller the
+//! panic message ([`CallError::AgentFailed`](crate::CallError::AgentFailed)) before the agent
+//! crashes.
 //!
 //! ```
 //! use std::time::Duration;
@@ -124,11 +129,13 @@
 //!
 //! Misuse is a compile error on the offending token, all errors of an item at once: `self` by
 //! value, a borrowed argument, two actions with one generated name, an action named like an
-//! `AgentRef` method, a malformed duration, a sensor with arguments, an invalid topic pattern,
-//! a non-serde argument on a `remote` agent, an `#[action]` outside `#[agent]`.
+//! `AgentRef` method (or, on a `remote` agent, a `ClusterRef` method), a malformed duration, a
+//! sensor with arguments, an invalid topic pattern, a non-serde argument on a `remote` agent,
+//! an `#[action]` outside `#[agent]`.
 
 mod actor;
 mod ctx;
+mod error;
 mod handler_output;
 mod messages;
 mod reply;
@@ -138,6 +145,8 @@ mod traits;
 
 pub(crate) use actor::{AgentActor, AgentArgs};
 pub use ctx::Ctx;
+pub(crate) use error::RestoreRefused;
+pub use error::Unanswered;
 pub use handler_output::HandlerOutput;
 pub(crate) use messages::AgentMsg;
 pub use reply::Reply;

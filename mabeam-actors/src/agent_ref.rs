@@ -1,8 +1,11 @@
-//! [`AgentRef`]: the typed handle to an agent, and its per-call options.
+//! [`AgentRef`]: the typed handle to an agent, its per-call options, and [`AgentHandle`], what
+//! the typed methods `#[agent]` generates are built on.
 
+mod agent_handle;
 mod call;
 mod error;
 
+pub use agent_handle::AgentHandle;
 pub use call::{Call, CallFuture, IntoAction};
 pub use error::{CallError, CastError};
 

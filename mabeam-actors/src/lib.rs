@@ -5,7 +5,9 @@
 //! A tour:
 //! - [`Agent`]: state plus behaviour; [`Ctx`] is what handlers can do besides change state.
 //! - [`AgentSystem`]: start one inside your app; spawn agents by id; look them up.
-//! - [`AgentRef`]: the typed handle; `call` (with per-call timeouts) and `cast`.
+//! - [`AgentRef`]: the typed handle; `call` (with per-call timeouts) and `cast`;
+//!   [`AgentHandle`], what the typed methods `#[agent]` generates work on (an `AgentRef` here,
+//!   a cluster handle in `mabeam-cluster`).
 //! - [`supervisor`]: one-for-one / one-for-all / rest-for-one, restart types, intensity with
 //!   escalation, backoff, nested trees, agents and plain ractor actors as children.
 //! - [`bus`]: topic patterns with `*` and `**`, lanes so control traffic never waits behind
@@ -58,8 +60,10 @@ pub mod remote;
 pub mod supervisor;
 mod system;
 
-pub use agent::{Agent, AgentError, Ctx, Mounts, Reading, Reply, Sensor, Skill, SkillCtx};
-pub use agent_ref::{AgentRef, Call, CallError, CallFuture, CastError, IntoAction};
+pub use agent::{
+    Agent, AgentError, Ctx, Mounts, Reading, Reply, Sensor, Skill, SkillCtx, Unanswered,
+};
+pub use agent_ref::{AgentHandle, AgentRef, Call, CallError, CallFuture, CastError, IntoAction};
 pub use bus::{
     BusConfig, BusConfigError, LaneConfig, Overflow, PublishReport, RecvError, SignalBus,
     SignalPayload, Subscription, TryRecvError,
@@ -86,9 +90,9 @@ pub mod __private {
     pub use crate::agent::HandlerOutput;
     pub use crate::remote::{RemoteAgent, ServeError, WireReply};
     pub use crate::{
-        Agent, AgentError, AgentRef, Call, Ctx, IntoAction, Lane, Mounts, Reading, Reply,
-        RestartInfo, Sensor, Signal, SignalPayload, Skill, SkillCtx, Snapshot, SnapshotError,
-        Topic, TopicPattern,
+        Agent, AgentError, AgentHandle, AgentRef, Call, Ctx, IntoAction, Lane, Mounts, Reading,
+        Reply, RestartInfo, Sensor, Signal, SignalPayload, Skill, SkillCtx, Snapshot,
+        SnapshotError, Topic, TopicPattern,
     };
     pub use futures::future::BoxFuture;
     pub use serde;

@@ -10,7 +10,7 @@ use mabeam_core::wire::OUTCOME_OK;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::{Agent, AgentRef, CallError, Reply};
+use crate::{Agent, AgentRef, CallError, Reply, Unanswered};
 
 /// An agent whose actions have a serializable form, [`RemoteAgent::Request`] (one variant per
 /// action, named fields, no reply port). `#[agent(remote)]` implements it, and converts each
@@ -38,17 +38,21 @@ pub enum ServeError {
     /// The result could not be encoded.
     #[error("cannot encode the result: {0}")]
     Encode(#[source] CodecError),
-    /// The agent dropped the reply without a result: it failed (or panicked) in the action.
+    /// The agent dropped the reply without a result: it stopped or failed before answering.
     #[error("the agent failed before replying")]
     Dropped,
+    /// The action panicked; the panic message.
+    #[error("the action panicked: {0}")]
+    Panicked(String),
 }
 
 type WireSink = Box<dyn FnOnce(Result<Vec<u8>, ServeError>) + Send>;
 
 /// Where a wire request's result goes: a function given, exactly once, the outcome bytes
 /// ([`OUTCOME_OK`] followed by the encoded result, or a failed outcome written with
-/// [`wire::write_error`](mabeam_core::wire::write_error)) or why there are none. Dropped
-/// unused, it hands over [`ServeError::Dropped`].
+/// [`wire::write_error`](mabeam_core::wire::write_error)) or why there are none
+/// ([`ServeError::Panicked`] when the action panicked). Dropped unused, it hands over
+/// [`ServeError::Dropped`].
 pub struct WireReply {
     sink: Option<WireSink>,
 }
@@ -96,10 +100,11 @@ impl WireReply {
     pub fn into_reply<T: Serialize + Send + 'static>(mut self) -> Reply<T> {
         match self.sink.take() {
             None => Reply::detached(),
-            Some(sink) => Reply::from_fn(move |value: Option<T>| {
-                sink(match value {
-                    Some(value) => encode_outcome(&value),
-                    None => Err(ServeError::Dropped),
+            Some(sink) => Reply::from_fn(move |outcome: Result<T, Unanswered>| {
+                sink(match outcome {
+                    Ok(value) => encode_outcome(&value),
+                    Err(Unanswered::Panicked(panic)) => Err(ServeError::Panicked(panic)),
+                    Err(Unanswered::Dropped) => Err(ServeError::Dropped),
                 })
             }),
         }
@@ -182,11 +187,18 @@ pub async fn serve_encoded<A: RemoteAgent>(
             })?,
         None => rx.await,
     };
-    // As for a call: an agent that dropped the reply (it failed) is `NoReply`.
+    // As for a call: an agent that dropped the reply (it failed) is `NoReply`, a panic in the
+    // action `AgentFailed`.
     let no_reply = || ServeError::Call(CallError::NoReply { id: id.clone() });
     let mut bytes = match outcome {
         Ok(Ok(bytes)) => bytes,
         Ok(Err(ServeError::Dropped)) | Err(_) => return Err(no_reply()),
+        Ok(Err(ServeError::Panicked(panic))) => {
+            return Err(ServeError::Call(CallError::AgentFailed {
+                id: id.clone(),
+                panic,
+            }))
+        }
         Ok(Err(other)) => return Err(other),
     };
     bytes.remove(0);

@@ -1,12 +1,13 @@
 //! An action's result reaches its caller, errors included; an action error is a value, not a
-//! crash. A handler that fails crashes the agent, and its caller learns it got no reply.
+//! crash. A handler that fails crashes the agent, and its caller learns it got no reply; an
+//! action that panics crashes it too, and its caller gets the panic message.
 #[path = "support/agents.rs"]
 mod support;
 
 use std::time::Duration;
 
 use mabeam_actors::prelude::*;
-use mabeam_actors::CallError;
+use mabeam_actors::{agent, CallError};
 use support::*;
 
 #[derive(Debug, PartialEq, Eq)]
@@ -94,6 +95,78 @@ async fn a_failing_handler_crashes_the_agent_and_the_caller_gets_no_reply() {
     .await
     .expect("restarted");
     assert_eq!(account.call(|r| AccountOp::Deposit(1, r)).await, Ok(1));
+    system.shutdown().await;
+}
+
+/// A generated agent whose actions can panic, synchronously or not.
+#[derive(Default)]
+struct Fragile {
+    n: u64,
+}
+
+#[agent]
+impl Fragile {
+    #[action]
+    fn add(&mut self, by: u64) -> u64 {
+        self.n += by;
+        self.n
+    }
+
+    #[action]
+    fn share(&self, ways: u64) -> u64 {
+        self.n / ways
+    }
+
+    #[action]
+    async fn explode(&self, why: String) -> u64 {
+        tokio::task::yield_now().await;
+        panic!("exploded: {why}")
+    }
+}
+
+/// Waits until the root supervisor has restarted its only child `restarts` times.
+async fn until_restarted(system: &AgentSystem, restarts: u32) {
+    tokio::time::timeout(PATIENCE, async {
+        while system.root().children().await.unwrap()[0].restarts < restarts {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("restarted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_action_tells_its_caller_the_panic_message() {
+    let system = system().await;
+    let fragile = system.spawn("f", Fragile::default).await.unwrap();
+    assert_eq!(fragile.add(10).await, Ok(10));
+
+    // A synchronous action (a `&'static str` payload from the runtime).
+    let err = fragile.share(0).await.unwrap_err();
+    assert_eq!(
+        err,
+        CallError::AgentFailed {
+            id: "f".into(),
+            panic: "attempt to divide by zero".into(),
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "agent `f` failed: the action panicked: attempt to divide by zero"
+    );
+
+    // The agent crashed and is restarted from scratch, as for any crash.
+    until_restarted(&system, 1).await;
+    assert_eq!(fragile.add(1).await, Ok(1));
+
+    // An async action (a formatted `String` payload).
+    let err = fragile.explode("on purpose".into()).await.unwrap_err();
+    assert!(
+        matches!(&err, CallError::AgentFailed { panic, .. } if panic == "exploded: on purpose"),
+        "{err:?}"
+    );
+    until_restarted(&system, 2).await;
+    assert_eq!(fragile.add(2).await, Ok(2));
     system.shutdown().await;
 }
 

@@ -1,8 +1,8 @@
 //! `#[agent(remote)]` agents serve requests in wire form: a request struct becomes bytes on the
 //! caller's side, the agent's node decodes and runs it, and the result (domain errors included)
 //! comes back as bytes. Each failure is its own `ServeError`: undecodable bytes, an agent that
-//! is not running, one that panics before replying (the caller gets an error, not a hang), a
-//! timeout.
+//! is not running, one that panics before replying (the caller gets the panic message, not a
+//! hang), a timeout.
 
 use std::time::Duration;
 
@@ -101,7 +101,7 @@ async fn each_failure_is_its_own_error() {
     let wire = encode_request::<Account, _>(AccountCorrupt {}).unwrap();
     let failed = serve_encoded(account.clone(), &wire, None).await;
     assert!(
-        matches!(failed, Err(ServeError::Call(CallError::NoReply { .. }))),
+        matches!(&failed, Err(ServeError::Call(CallError::AgentFailed { panic, .. })) if panic == "invariant broken"),
         "{failed:?}"
     );
 

@@ -85,9 +85,17 @@ async fn a_snapshot_of_another_type_fails_the_start_and_frees_the_id() {
         .spawn_agent::<Tally>(ChildSpec::agent_from_snapshot("t", Tally::default, wrong))
         .await
         .unwrap_err();
-    assert!(
-        matches!(&err, SupervisorError::StartFailed { id, reason } if id == "t" && reason.contains("counter")),
-        "{err:?}"
+    assert_eq!(
+        err,
+        SupervisorError::RestoreFailed {
+            id: "t".into(),
+            reason: "snapshot of `counter` cannot restore an agent of type `tally`".into(),
+        }
+    );
+    // It says what went wrong, and claims no panic.
+    assert_eq!(
+        err.to_string(),
+        "agent `t` cannot start from its snapshot: snapshot of `counter` cannot restore an agent of type `tally`"
     );
     assert!(!system.registry().contains("t"));
     system.shutdown().await;

@@ -9,13 +9,16 @@
 //! panicking action never blocks or takes down the gateway, and sends back the encoded result
 //! or a typed [`RemoteError`].
 //!
-//! Callers use a [`ClusterRef`] (from [`Node::agent`](crate::Node::agent)): the same request
-//! structs as a local `AgentRef`, the owner found by placement, the local path (no encoding)
-//! when the owner is this node.
+//! Callers use a [`ClusterRef`] (from [`Node::agent`](crate::Node::agent)): the same typed
+//! methods `#[agent]` generates for a local `AgentRef` (`node.agent::<Counter>(id).add(5).await`,
+//! a [`ClusterCall`] with its own `.timeout(..)`), or the same request structs
+//! (`request(CounterAdd { by: 5 })`); the owner found by placement, the local path (no
+//! encoding) when the owner is this node.
 
 mod activations;
 mod actor;
 mod agent_types;
+mod cluster_call;
 mod cluster_ref;
 mod error;
 mod messages;
@@ -25,6 +28,7 @@ mod outcome;
 
 pub(crate) use actor::{Gateway, GatewayArgs};
 pub(crate) use agent_types::{fail, AgentTypes};
+pub use cluster_call::ClusterCall;
 pub use cluster_ref::ClusterRef;
 pub use error::RemoteError;
 pub use messages::{GatewayMsg, GATEWAY_GROUP};

@@ -5,7 +5,7 @@ use mabeam_core::Snapshot;
 use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef};
 use tokio::task::JoinHandle;
 
-use super::{Agent, AgentMsg, Ctx};
+use super::{Agent, AgentMsg, Ctx, RestoreRefused};
 use crate::bus::{LaneQueue, Popped, SignalBus, SubscriberId};
 use crate::registry::AgentSlot;
 use crate::supervisor::{MakeAgent, RestartInfo};
@@ -95,7 +95,7 @@ impl<A: Agent> Actor for AgentActor<A> {
         slot.set(myself.get_cell());
         let mut agent = factory.make();
         if let Some(snapshot) = restore {
-            agent.restore(snapshot)?;
+            agent.restore(snapshot).map_err(RestoreRefused)?;
         }
         let mut ctx = Ctx::new(myself.get_cell(), slot.clone(), system.clone(), restart);
         if let Some(info) = restart {

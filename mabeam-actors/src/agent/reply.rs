@@ -1,29 +1,38 @@
 use std::fmt;
+use std::future::Future;
+use std::panic::{self, AssertUnwindSafe};
 
+use futures::FutureExt;
 use tokio::sync::oneshot;
 
-/// A function that takes a reply's value (`None`: the reply was dropped without one).
-type Sink<T> = Box<dyn FnOnce(Option<T>) + Send>;
+use super::Unanswered;
+
+/// A function that takes a reply's outcome: its value, or why there is none.
+type Sink<T> = Box<dyn FnOnce(Result<T, Unanswered>) + Send>;
 
 enum Port<T> {
-    /// Nobody waits, or the value was sent.
+    /// Nobody waits, or the outcome was handed over.
     None,
-    Oneshot(oneshot::Sender<T>),
+    Oneshot(oneshot::Sender<Result<T, Unanswered>>),
     Sink(Sink<T>),
 }
 
 /// Where an action sends its result: usually the caller's end of a one-shot channel.
 ///
 /// Dropping it without sending tells the caller
-/// [`CallError::NoReply`](crate::CallError::NoReply).
+/// [`CallError::NoReply`](crate::CallError::NoReply). An action run through
+/// [`Reply::send_with`] or [`Reply::send_from`] (as every `#[agent]` action is) that panics
+/// tells the caller [`CallError::AgentFailed`](crate::CallError::AgentFailed) with the panic
+/// message instead.
 pub struct Reply<T> {
     port: Port<T>,
 }
 
 impl<T> Reply<T> {
-    /// A reply port and the receiver its value arrives on.
+    /// A reply port and the receiver its outcome arrives on (an error only when the action
+    /// panicked; a dropped reply closes the channel).
     #[doc(hidden)]
-    pub fn pair() -> (Self, oneshot::Receiver<T>) {
+    pub fn pair() -> (Self, oneshot::Receiver<Result<T, Unanswered>>) {
         let (tx, rx) = oneshot::channel();
         (
             Self {
@@ -39,22 +48,25 @@ impl<T> Reply<T> {
         Self { port: Port::None }
     }
 
-    /// A reply that hands its value to `sink` — `Some(value)` when sent, `None` when dropped
-    /// without a value (the agent failed) — in the agent's task. A gateway uses it to answer a
-    /// remote caller straight from the agent, with no task or channel in between.
+    /// A reply that hands its outcome to `sink` — `Ok(value)` when sent, `Err` when dropped
+    /// without a value or when the action panicked — in the agent's task. A gateway uses it to
+    /// answer a remote caller straight from the agent, with no task or channel in between.
     ///
     /// ```
     /// use mabeam_actors::prelude::*;
+    /// use mabeam_actors::agent::Unanswered;
     /// use std::sync::{Arc, Mutex};
     ///
     /// let got = Arc::new(Mutex::new(Vec::new()));
-    /// let seen = got.clone();
-    /// let reply = Reply::from_fn(move |v: Option<u32>| seen.lock().unwrap().push(v));
-    /// reply.send(7);
-    /// drop(Reply::from_fn({ let seen = got.clone(); move |v| seen.lock().unwrap().push(v) }));
-    /// assert_eq!(*got.lock().unwrap(), vec![Some(7), None]);
+    /// let sink = |got: &Arc<Mutex<Vec<_>>>| {
+    ///     let seen = got.clone();
+    ///     move |v: Result<u32, Unanswered>| seen.lock().unwrap().push(v)
+    /// };
+    /// Reply::from_fn(sink(&got)).send(7);
+    /// drop(Reply::from_fn(sink(&got)));
+    /// assert_eq!(*got.lock().unwrap(), vec![Ok(7), Err(Unanswered::Dropped)]);
     /// ```
-    pub fn from_fn(sink: impl FnOnce(Option<T>) + Send + 'static) -> Self {
+    pub fn from_fn(sink: impl FnOnce(Result<T, Unanswered>) + Send + 'static) -> Self {
         Self {
             port: Port::Sink(Box::new(sink)),
         }
@@ -69,12 +81,70 @@ impl<T> Reply<T> {
     /// Sends the result; gives it back when the caller stopped waiting.
     pub fn try_send(mut self, value: T) -> Result<(), T> {
         match std::mem::replace(&mut self.port, Port::None) {
-            Port::Oneshot(tx) => tx.send(value),
+            Port::Oneshot(tx) => match tx.send(Ok(value)) {
+                Ok(()) => Ok(()),
+                Err(Ok(value)) => Err(value),
+                Err(Err(_)) => unreachable!("a value was sent"),
+            },
             Port::Sink(sink) => {
-                sink(Some(value));
+                sink(Ok(value));
                 Ok(())
             }
             Port::None => Err(value),
+        }
+    }
+
+    /// Sends what `action` returns. If `action` panics, the caller is told the panic message
+    /// ([`CallError::AgentFailed`](crate::CallError::AgentFailed)) and the panic then carries
+    /// on, crashing the agent as it would have. `#[agent]` runs every synchronous action
+    /// through it; a hand-written agent can too:
+    ///
+    /// ```
+    /// # use mabeam_actors::prelude::*;
+    /// # struct Account { balance: u64 }
+    /// # enum Op { Withdraw(u64, Reply<u64>) }
+    /// # impl Account { async fn handle(&mut self, op: Op) {
+    /// match op {
+    ///     Op::Withdraw(n, reply) => reply.send_with(|| {
+    ///         self.balance = self.balance.checked_sub(n).expect("checked by the caller");
+    ///         self.balance
+    ///     }),
+    /// }
+    /// # }}
+    /// ```
+    pub fn send_with(self, action: impl FnOnce() -> T) {
+        // Unwind-safe: the panic is resumed at once; only the reply is used in between, and it
+        // holds nothing of the action's state.
+        match panic::catch_unwind(AssertUnwindSafe(action)) {
+            Ok(value) => self.send(value),
+            Err(payload) => {
+                self.fail(Unanswered::panicked(&*payload));
+                panic::resume_unwind(payload)
+            }
+        }
+    }
+
+    /// Like [`Reply::send_with`], for an async action: sends its output, or tells the caller
+    /// its panic message before the panic carries on.
+    pub async fn send_from(self, action: impl Future<Output = T>) {
+        // Unwind-safe for the reason `send_with` gives.
+        match AssertUnwindSafe(action).catch_unwind().await {
+            Ok(value) => self.send(value),
+            Err(payload) => {
+                self.fail(Unanswered::panicked(&*payload));
+                panic::resume_unwind(payload)
+            }
+        }
+    }
+
+    /// Completes the reply without a value, saying why.
+    fn fail(mut self, why: Unanswered) {
+        match std::mem::replace(&mut self.port, Port::None) {
+            Port::Oneshot(tx) => {
+                let _ = tx.send(Err(why));
+            }
+            Port::Sink(sink) => sink(Err(why)),
+            Port::None => {}
         }
     }
 
@@ -91,7 +161,7 @@ impl<T> Reply<T> {
 impl<T> Drop for Reply<T> {
     fn drop(&mut self) {
         if let Port::Sink(sink) = std::mem::replace(&mut self.port, Port::None) {
-            sink(None);
+            sink(Err(Unanswered::Dropped));
         }
     }
 }

@@ -12,7 +12,7 @@ use tokio::sync::oneshot;
 use tokio::time::Timeout;
 
 use super::{AgentRef, CallError};
-use crate::agent::{Agent, AgentMsg, Reply};
+use crate::agent::{Agent, AgentMsg, Reply, Unanswered};
 use crate::registry::AgentSlot;
 use ractor::MessagingErr;
 
@@ -120,7 +120,7 @@ where
 pub(crate) async fn deliver<A: Agent, T>(
     slot: Arc<AgentSlot>,
     mut message: AgentMsg<A>,
-    rx: oneshot::Receiver<T>,
+    rx: Receiver<T>,
     timeout: Option<Duration>,
 ) -> Result<T, CallError> {
     let id = slot.id().clone();
@@ -142,7 +142,7 @@ pub(crate) async fn deliver<A: Agent, T>(
                 Err(_) => return Err(CallError::NotRunning { id: id.clone() }),
             }
         }
-        rx.await.map_err(|_| CallError::NoReply { id: id.clone() })
+        outcome(&id, rx.await)
     };
     match timeout {
         Some(after) => tokio::time::timeout(after, work).await.unwrap_or_else(|_| {
@@ -152,6 +152,25 @@ pub(crate) async fn deliver<A: Agent, T>(
             })
         }),
         None => work.await,
+    }
+}
+
+/// Where a call's outcome arrives (see [`Reply::pair`]).
+type Receiver<T> = oneshot::Receiver<Result<T, Unanswered>>;
+
+/// A call's result from what its reply channel gave: the value, the action's panic, or
+/// nothing (the reply was dropped).
+fn outcome<T>(
+    id: &AgentId,
+    received: Result<Result<T, Unanswered>, oneshot::error::RecvError>,
+) -> Result<T, CallError> {
+    match received {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(Unanswered::Panicked(panic))) => Err(CallError::AgentFailed {
+            id: id.clone(),
+            panic,
+        }),
+        Ok(Err(Unanswered::Dropped)) | Err(_) => Err(CallError::NoReply { id: id.clone() }),
     }
 }
 
@@ -169,8 +188,8 @@ pin_project! {
     enum State<'a, T> {
         Failed { error: Option<CallError> },
         Slow { fut: Pin<Box<dyn Future<Output = Result<T, CallError>> + Send + 'a>> },
-        Waiting { #[pin] rx: oneshot::Receiver<T> },
-        Timed { #[pin] rx: Timeout<oneshot::Receiver<T>>, after: Duration },
+        Waiting { #[pin] rx: Receiver<T> },
+        Timed { #[pin] rx: Timeout<Receiver<T>>, after: Duration },
     }
 }
 
@@ -192,7 +211,7 @@ impl<'a, T> CallFuture<'a, T> {
         }
     }
 
-    fn waiting(id: &'a AgentId, rx: oneshot::Receiver<T>, timeout: Option<Duration>) -> Self {
+    fn waiting(id: &'a AgentId, rx: Receiver<T>, timeout: Option<Duration>) -> Self {
         let state = match timeout {
             Some(after) => State::Timed {
                 rx: tokio::time::timeout(after, rx),
@@ -210,13 +229,14 @@ impl<T> Future for CallFuture<'_, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let id = *this.id;
-        let no_reply = || CallError::NoReply { id: id.clone() };
         Poll::Ready(match this.state.project() {
-            StateProj::Failed { error } => Err(error.take().unwrap_or_else(no_reply)),
+            StateProj::Failed { error } => Err(error
+                .take()
+                .unwrap_or_else(|| CallError::NoReply { id: id.clone() })),
             StateProj::Slow { fut } => ready!(fut.as_mut().poll(cx)),
-            StateProj::Waiting { rx } => ready!(rx.poll(cx)).map_err(|_| no_reply()),
+            StateProj::Waiting { rx } => outcome(id, ready!(rx.poll(cx))),
             StateProj::Timed { rx, after } => match ready!(rx.poll(cx)) {
-                Ok(reply) => reply.map_err(|_| no_reply()),
+                Ok(received) => outcome(id, received),
                 Err(_) => Err(CallError::Timeout {
                     id: id.clone(),
                     after: *after,

@@ -88,10 +88,7 @@ impl SupervisorState {
             }
             Err(err) => {
                 tracing::error!(supervisor = %self.name, child = id, error = %err, "child failed to start");
-                Err(SupervisorError::StartFailed {
-                    id: id.to_owned(),
-                    reason: err.to_string(),
-                })
+                Err(SupervisorError::start_failed(id, &err))
             }
         }
     }

@@ -1,5 +1,7 @@
+use ractor::SpawnErr;
 use thiserror::Error;
 
+use crate::agent::RestoreRefused;
 use crate::registry::RegisterError;
 
 /// Why a supervisor specification was rejected.
@@ -43,4 +45,38 @@ pub enum SupervisorError {
         /// Why.
         reason: String,
     },
+    /// The agent was to start from a snapshot
+    /// ([`ChildSpec::agent_from_snapshot`](crate::ChildSpec::agent_from_snapshot)) and its
+    /// [`Agent::restore`](crate::Agent::restore) refused it: a snapshot of another agent type,
+    /// or one that does not decode. Nothing started.
+    #[error("agent `{id}` cannot start from its snapshot: {reason}")]
+    RestoreFailed {
+        /// The agent.
+        id: String,
+        /// Why the snapshot was refused (the agent's
+        /// [`SnapshotError`](crate::SnapshotError), as text).
+        reason: String,
+    },
+}
+
+impl SupervisorError {
+    /// Why child `id` did not start, from what ractor said.
+    pub(crate) fn start_failed(id: &str, err: &SpawnErr) -> Self {
+        match err {
+            SpawnErr::StartupFailed(inner) => match inner.downcast_ref::<RestoreRefused>() {
+                Some(RestoreRefused(refused)) => Self::RestoreFailed {
+                    id: id.to_owned(),
+                    reason: refused.to_string(),
+                },
+                None => Self::StartFailed {
+                    id: id.to_owned(),
+                    reason: err.to_string(),
+                },
+            },
+            _ => Self::StartFailed {
+                id: id.to_owned(),
+                reason: err.to_string(),
+            },
+        }
+    }
 }

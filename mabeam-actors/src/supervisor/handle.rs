@@ -131,8 +131,11 @@ impl SupervisorRef {
         self.actor()?
             .send_message(build(reply))
             .map_err(|_| SupervisorError::NotRunning(self.name().to_owned()))?;
+        // The supervisor answers every request it takes; no answer means it is gone.
         rx.await
-            .map_err(|_| SupervisorError::NotRunning(self.name().to_owned()))
+            .ok()
+            .and_then(Result::ok)
+            .ok_or_else(|| SupervisorError::NotRunning(self.name().to_owned()))
     }
 
     pub(crate) async fn add_child(
@@ -175,10 +178,7 @@ impl SupervisorRef {
             {
                 not_running()
             }
-            err => SupervisorError::StartFailed {
-                id: spec.id.to_string(),
-                reason: err.to_string(),
-            },
+            err => SupervisorError::start_failed(&spec.id, &err),
         })?;
         let actor = cell.get_id();
         let first = {

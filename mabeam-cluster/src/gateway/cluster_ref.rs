@@ -24,9 +24,11 @@ const PORT_MARGIN: Duration = Duration::from_secs(1);
 /// A location-transparent handle on agent `id` of type `A`, wherever in the cluster it runs
 /// (or will run: a call activates it on its owner). Made by [`Node::agent`](crate::Node::agent).
 ///
-/// Calls take the same request structs as a local `AgentRef` (`CounterAdd { by: 5 }` for an
-/// `add(by)` action). The owner is the rendezvous-hash owner among the `up` members; when it
-/// is this node, the call takes the local path (no encoding).
+/// Calls read as on a local `AgentRef`: the typed methods `#[agent]` generates
+/// (`counter.add(5).await`, returning a [`ClusterCall`](super::ClusterCall)), or the same
+/// request structs (`counter.request(CounterAdd { by: 5 })`). The owner is the rendezvous-hash
+/// owner among the `up` members; when it is this node, the call takes the local path (no
+/// encoding).
 ///
 /// While the owner is unreachable (suspected by the failure detector, not yet declared down)
 /// calls fail at once with [`RemoteError::NodeUnreachable`]: its agents stay where they are

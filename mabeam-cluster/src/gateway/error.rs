@@ -15,11 +15,16 @@ pub enum RemoteError {
         /// The type asked for.
         agent_type: String,
     },
-    /// The agent failed (crashed, panicked, stopped) before replying.
-    #[error("agent `{agent}` failed before replying")]
+    /// The agent took the request but failed before replying: the action panicked (`reason`
+    /// carries the panic message), or the agent crashed or stopped first.
+    #[error("agent `{agent}` failed before replying: {reason}")]
     AgentFailed {
         /// The agent.
         agent: String,
+        /// What happened: `the action panicked: <message>`, or that it stopped or crashed.
+        // Absent in the errors of builds from before it was added.
+        #[serde(default)]
+        reason: String,
     },
     /// The agent is not running and could not be activated.
     #[error("agent `{agent}` is not running: {reason}")]
@@ -91,13 +96,24 @@ impl RemoteError {
                 agent: agent.to_owned(),
                 reason: "not running".to_owned(),
             },
-            CallError::NoReply { .. } => Self::AgentFailed {
-                agent: agent.to_owned(),
-            },
-            other => Self::AgentFailed {
-                agent: format!("{agent}: {other}"),
-            },
+            CallError::NoReply { .. } => Self::agent_failed(agent, Self::STOPPED),
+            CallError::AgentFailed { panic, .. } => Self::panicked(agent, &panic),
+            other => Self::agent_failed(agent, other.to_string()),
         }
+    }
+
+    /// The reason of an `AgentFailed` whose agent dropped the request unanswered.
+    pub(crate) const STOPPED: &'static str = "it stopped or crashed before replying";
+
+    pub(crate) fn agent_failed(agent: &str, reason: impl Into<String>) -> Self {
+        Self::AgentFailed {
+            agent: agent.to_owned(),
+            reason: reason.into(),
+        }
+    }
+
+    fn panicked(agent: &str, panic: &str) -> Self {
+        Self::agent_failed(agent, format!("the action panicked: {panic}"))
     }
 
     pub(crate) fn from_serve(agent: &str, err: mabeam_actors::ServeError) -> Self {
@@ -108,16 +124,13 @@ impl RemoteError {
                 what: format!("the request to `{agent}`"),
                 reason: reason.to_string(),
             },
-            ServeError::Dropped => Self::AgentFailed {
-                agent: agent.to_owned(),
-            },
+            ServeError::Dropped => Self::agent_failed(agent, Self::STOPPED),
+            ServeError::Panicked(panic) => Self::panicked(agent, &panic),
             ServeError::Encode(reason) => Self::Encode {
                 what: format!("the result of `{agent}`"),
                 reason: reason.to_string(),
             },
-            other => Self::AgentFailed {
-                agent: format!("{agent}: {other}"),
-            },
+            other => Self::agent_failed(agent, other.to_string()),
         }
     }
 }

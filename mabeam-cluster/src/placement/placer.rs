@@ -462,9 +462,10 @@ impl Placer {
                 }
                 match envelope.kind {
                     Kind::Call => DirectoryReply::Served(rx.await.unwrap_or_else(|_| {
-                        error_bytes(&RemoteError::AgentFailed {
-                            agent: envelope.agent.to_owned(),
-                        })
+                        error_bytes(&RemoteError::agent_failed(
+                            envelope.agent,
+                            RemoteError::STOPPED,
+                        ))
                     })),
                     Kind::Cast | Kind::Signal => DirectoryReply::Served(Vec::new()),
                 }

@@ -18,7 +18,10 @@ use crate::errors::Errors;
 /// Handle methods that would be shadowed by `AgentRef`'s own methods.
 const RESERVED: &[&str] = &[
     "call",
+    "request",
+    "tell",
     "cast",
+    "cast_when_running",
     "id",
     "is_running",
     "snapshot",
@@ -27,6 +30,10 @@ const RESERVED: &[&str] = &[
     "ne",
     "fmt",
 ];
+
+/// Handle methods of a `remote` agent that would be shadowed by the cluster handle's
+/// (`mabeam_cluster::gateway::ClusterRef`) own methods, besides those above.
+const RESERVED_REMOTE: &[&str] = &["timeout", "owner"];
 
 #[derive(Default)]
 struct Options {
@@ -455,6 +462,11 @@ pub(crate) fn parse(args: TokenStream, mut item: ItemImpl, mode: Mode) -> syn::R
                     errors.push(syn::Error::new(
                         span,
                         format!("an action named `{name}` would be shadowed by `AgentRef::{name}`: rename it (`#[action(name = \"..\")]`)"),
+                    ));
+                } else if options.remote && RESERVED_REMOTE.contains(&name.as_str()) {
+                    errors.push(syn::Error::new(
+                        span,
+                        format!("an action named `{name}` of a `remote` agent would be shadowed by `ClusterRef::{name}`: rename it (`#[action(name = \"..\")]`)"),
                     ));
                 }
                 let variant = format_ident!("{}", to_camel(&name), span = span);
