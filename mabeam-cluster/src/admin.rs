@@ -23,10 +23,8 @@
 //! dropped after 5 s; either way the endpoint keeps serving.
 
 mod client;
-mod service;
 
 pub use crate::membership::MembershipReport;
 #[cfg(feature = "testkit")]
 pub(crate) use client::request;
 pub use client::{fetch_health, fetch_membership, FetchError};
-pub(crate) use service::AdminService;

@@ -19,8 +19,6 @@
 //! and listed in the admin endpoint's membership report (`connected`).
 
 mod agent;
-mod service;
 
 pub use crate::views::{ConnectionsReader, Session};
 pub(crate) use agent::Connections;
-pub(crate) use service::TransportService;

@@ -15,22 +15,13 @@
 //! (`request(CounterAdd { by: 5 })`); the owner found by placement, the local path (no
 //! encoding) when the owner is this node.
 
-mod activations;
 mod actor;
-mod agent_types;
+mod call_path;
 mod cluster_call;
 mod cluster_ref;
-mod error;
-mod messages;
-mod node_link;
-mod outbox;
-mod outcome;
 
+pub use crate::link::{GatewayMsg, RemoteError, GATEWAY_GROUP};
 pub(crate) use actor::{Gateway, GatewayArgs};
-pub(crate) use agent_types::{fail, AgentTypes};
+pub(crate) use call_path::CallPath;
 pub use cluster_call::ClusterCall;
 pub use cluster_ref::ClusterRef;
-pub use error::RemoteError;
-pub use messages::{GatewayMsg, GATEWAY_GROUP};
-pub(crate) use node_link::NodeLink;
-pub(crate) use outcome::{decode_service_outcome, error_bytes, outcome_bytes, service_outcome};

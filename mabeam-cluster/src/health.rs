@@ -6,9 +6,7 @@
 
 mod agent;
 mod process;
-mod service;
 
 pub use crate::views::HealthReader;
 pub(crate) use agent::Health;
 pub use mabeam_core::health::{ClusterHealth, HealthStatus, NodeHealth, NodeMetrics, Thresholds};
-pub(crate) use service::HealthService;

@@ -13,13 +13,11 @@ mod admin_route;
 mod boot;
 mod context;
 mod error;
-mod protocol;
 mod service;
 
+pub use crate::link::{Protocol, ProtocolHandler};
 pub use admin_route::{AdminHandler, AdminMethod, AdminResponse, AdminRoute};
 pub(crate) use boot::{Kernel, KernelParts};
 pub use context::NodeContext;
-pub(crate) use context::Protocols;
 pub(crate) use error::KernelError;
-pub use protocol::{Protocol, ProtocolHandler};
 pub use service::{NodeService, ServiceError};

@@ -42,15 +42,18 @@ pub mod discovery;
 pub mod gateway;
 pub mod gossip;
 pub mod health;
+mod hosting;
 pub mod kernel;
+mod link;
 #[cfg(feature = "testkit")]
 mod link_filter;
 pub mod loadbalancer;
+mod locator;
 mod membership;
 mod node;
-mod passivation;
 pub mod placement;
 pub mod registry;
+mod services;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 pub mod tls;

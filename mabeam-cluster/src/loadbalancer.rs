@@ -15,9 +15,7 @@
 //! call path reads when it places an agent.
 
 mod agent;
-mod service;
 
 pub use crate::views::{LoadBalancerReader, NodeScores};
 pub(crate) use agent::LoadBalancer;
 pub use mabeam_core::placement::LoadWeights;
-pub(crate) use service::LoadBalancerService;

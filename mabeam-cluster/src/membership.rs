@@ -4,9 +4,7 @@
 
 mod agent;
 mod report;
-mod service;
 
 pub use crate::views::MembershipReader;
 pub(crate) use agent::Membership;
 pub use report::MembershipReport;
-pub(crate) use service::MembershipService;

@@ -103,7 +103,7 @@ impl Node {
     /// [`NodeBuilder::agent_type`]): calls reach it on whichever node owns it, activating it
     /// there if needed.
     pub fn agent<A: RemoteAgent>(&self, id: impl Into<String>) -> ClusterRef<A> {
-        ClusterRef::new(id.into(), self.ctx().link().clone())
+        ClusterRef::new(id.into(), self.ctx().path().clone())
     }
 
     /// A handle on agent `id` of type `A` *on `node`*, whatever placement says: for reaching
@@ -114,7 +114,7 @@ impl Node {
         node: impl Into<String>,
         id: impl Into<String>,
     ) -> ClusterRef<A> {
-        ClusterRef::new(id.into(), self.ctx().link().clone()).pinned_to(node.into())
+        ClusterRef::new(id.into(), self.ctx().path().clone()).pinned_to(node.into())
     }
 
     /// Gives local agent `agent` the cluster-wide name `name` (Erlang's
@@ -198,12 +198,12 @@ impl Node {
 
     /// How many agents are active on this node through the cluster (activated by calls).
     pub fn active_agents(&self) -> usize {
-        self.ctx().types().activations.live_count()
+        self.ctx().host().activations().live_count()
     }
 
     /// How many agents this node has passivated (their snapshots wait for the next call).
     pub fn passivated_agents(&self) -> usize {
-        self.ctx().types().activations.passivated_count()
+        self.ctx().host().activations().passivated_count()
     }
 
     /// Publishes `signal` cluster-wide: on this node's bus and on the bus of every node it has
@@ -232,8 +232,8 @@ impl Node {
     /// `passivate_idle(Duration::ZERO)` passivates every agent not in a call.
     pub async fn passivate_idle(&self, idle: Duration) -> usize {
         self.ctx()
-            .types()
-            .activations
+            .host()
+            .activations()
             .sweep(self.ctx().system(), idle)
             .await
     }

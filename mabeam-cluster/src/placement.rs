@@ -7,10 +7,8 @@
 mod agent;
 mod directory_msg;
 mod placer;
-mod service;
 mod type_placement;
 
 pub(crate) use agent::DirectoryAgent;
-pub(crate) use placer::{Placer, Route};
-pub(crate) use service::PlacementService;
+pub(crate) use placer::{Placer, Route, PROTOCOL};
 pub use type_placement::TypePlacement;

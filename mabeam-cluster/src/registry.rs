@@ -29,7 +29,6 @@
 mod agent;
 mod error;
 mod name_lost;
-mod service;
 
 pub use crate::views::RegistryReader;
 pub(crate) use agent::ClusterRegistry;
@@ -38,7 +37,6 @@ pub use error::RegistryError;
 pub use mabeam_core::names::Claim;
 pub use mabeam_core::singleton::{Scope, SingletonSpec};
 pub use name_lost::NameLost;
-pub(crate) use service::RegistryService;
 
 /// The longest cluster-wide name, in bytes.
 pub const MAX_NAME_LEN: usize = 255;
@@ -47,6 +45,6 @@ pub const MAX_NAME_LEN: usize = 255;
 pub(crate) const AGENT_NAME: &str = "mabeam.registry";
 
 /// The gossip value announcing the agent types a node hosts.
-pub(crate) fn types_value(types: &crate::gateway::AgentTypes) -> String {
+pub(crate) fn types_value(types: &crate::hosting::AgentTypes) -> String {
     crate::gossip::schema::encode(&types.type_names()).unwrap_or_default()
 }

@@ -15,8 +15,6 @@
 //! gossip addresses) and `POST /debug/heal`; [`cut_links`] and [`heal_links`] call them.
 
 mod client;
-mod service;
 
 pub use crate::link_filter::LinkFilter;
 pub use client::{cut_links, heal_links};
-pub(crate) use service::FaultInjection;

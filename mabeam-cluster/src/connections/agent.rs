@@ -170,13 +170,12 @@ impl Connections {
             }
         }
         // Whether the peer's gateway is known here (calls can go out then).
-        let gateways: Vec<NodeId> =
-            ractor::pg::get_members(&crate::gateway::GATEWAY_GROUP.to_owned())
-                .iter()
-                .map(|cell| cell.get_id())
-                .filter(|id| !id.is_local())
-                .map(|id| id.node())
-                .collect();
+        let gateways: Vec<NodeId> = ractor::pg::get_members(&crate::link::GATEWAY_GROUP.to_owned())
+            .iter()
+            .map(|cell| cell.get_id())
+            .filter(|id| !id.is_local())
+            .map(|id| id.node())
+            .collect();
         self.shared.set(
             sessions
                 .into_iter()

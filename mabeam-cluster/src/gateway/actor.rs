@@ -1,12 +1,16 @@
-use mabeam_actors::{AgentSystem, WireReply};
+use std::sync::Arc;
+
+use mabeam_actors::WireReply;
 use mabeam_core::wire::{Batch, Envelope, Kind, WireSignal};
 
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 
-use super::{
-    error_bytes, outcome_bytes, service_outcome, AgentTypes, GatewayMsg, RemoteError, GATEWAY_GROUP,
+use crate::hosting::Host;
+use crate::link::{
+    error_bytes, fail, outcome_bytes, service_outcome, GatewayMsg, Protocols, RemoteError,
+    GATEWAY_GROUP,
 };
-use crate::kernel::Protocols;
+use crate::locator::Locator;
 use crate::views::View;
 
 /// The node's gateway actor; see the [module docs](super).
@@ -16,20 +20,21 @@ pub(crate) struct Gateway;
 /// What the gateway serves with.
 #[derive(Clone)]
 pub(crate) struct GatewayArgs {
-    pub(crate) node: String,
-    pub(crate) system: AgentSystem,
-    pub(crate) types: AgentTypes,
+    /// The node as a host of agents.
+    pub(crate) host: Host,
+    /// Where agents run (a strategy-placed agent may run on another node).
+    pub(crate) locator: Arc<Locator>,
     /// The wire protocols of the node's services, by id.
     pub(crate) protocols: View<Protocols>,
     /// The node's link, which knows the links fault injection cut (tests only).
     #[cfg(feature = "testkit")]
-    pub(crate) link: std::sync::Arc<super::NodeLink>,
+    pub(crate) link: Arc<crate::link::NodeLink>,
 }
 
 impl std::fmt::Debug for GatewayArgs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GatewayArgs")
-            .field("node", &self.node)
+            .field("node", &self.host.node())
             .field(
                 "protocols",
                 &self.protocols.get().keys().collect::<Vec<_>>(),
@@ -52,28 +57,30 @@ impl GatewayArgs {
     /// Delivers one envelope (a call or a cast) to its agent at once when the agent is active
     /// here; gives the reply back when the agent must be activated first.
     fn try_deliver(&self, envelope: &Envelope<'_>, reply: WireReply) -> Option<WireReply> {
-        self.types.deliver(
-            &self.node,
-            &self.system,
-            envelope.agent_type,
-            envelope.agent,
-            envelope.request,
-            reply,
-        )
+        self.host
+            .deliver(envelope.agent_type, envelope.agent, envelope.request, reply)
     }
 
-    /// Activates the envelope's agent, then delivers.
+    /// Activates the envelope's agent, then delivers. An agent of a type with a placement
+    /// rule is found (or placed) through this node's directory first, and the envelope relayed
+    /// to the node it runs on.
     async fn activate_and_deliver(&self, envelope: &Envelope<'_>, reply: WireReply) {
-        self.types
-            .activate_and_deliver(self.node.clone(), self.system.clone(), envelope, reply)
-            .await;
+        match self
+            .locator
+            .placed(envelope.agent_type, envelope.agent)
+            .await
+        {
+            Err(err) => fail(reply, err),
+            Ok(Some((placer, host, key))) => placer.relay(&host, &key, envelope, reply).await,
+            Ok(None) => self.host.activate_and_deliver(envelope, reply).await,
+        }
     }
 
     fn call(&self, bytes: Vec<u8>, port: RpcReplyPort<Vec<u8>>) {
         let envelope = match Envelope::decode(&bytes) {
             Ok(envelope) if envelope.kind == Kind::Call => envelope,
             Ok(other) => {
-                tracing::warn!(node = %self.node, kind = ?other.kind, "a call message carries no call; dropped");
+                tracing::warn!(node = %self.host.node(), kind = ?other.kind, "a call message carries no call; dropped");
                 let _ = port.send(error_bytes(&RemoteError::Decode {
                     what: "a call".to_owned(),
                     reason: format!("its envelope is of kind {:?}", other.kind),
@@ -81,7 +88,7 @@ impl GatewayArgs {
                 return;
             }
             Err(err) => {
-                tracing::warn!(node = %self.node, %err, "malformed call envelope from a peer; dropped");
+                tracing::warn!(node = %self.host.node(), %err, "malformed call envelope from a peer; dropped");
                 let _ = port.send(error_bytes(&RemoteError::Decode {
                     what: "an envelope".to_owned(),
                     reason: err.to_string(),
@@ -108,9 +115,9 @@ impl GatewayArgs {
     /// Answers a request of a service's protocol in a task of its own.
     fn service(&self, protocol: String, request: Vec<u8>, reply: RpcReplyPort<Vec<u8>>) {
         let Some(handler) = self.protocols.get().get(&protocol).cloned() else {
-            tracing::warn!(node = %self.node, %protocol, "a peer asked for a protocol this node does not serve");
+            tracing::warn!(node = %self.host.node(), %protocol, "a peer asked for a protocol this node does not serve");
             let _ = reply.send(error_bytes(&RemoteError::UnknownProtocol {
-                node: self.node.clone(),
+                node: self.host.node().to_owned(),
                 protocol,
             }));
             return;
@@ -133,21 +140,21 @@ impl GatewayArgs {
             Ok(envelope) if envelope.kind == Kind::Signal => {
                 match WireSignal::decode(envelope.request) {
                     Ok(signal) => {
-                        self.system.publish(signal);
+                        self.host.system().publish(signal);
                         Taken::Yes
                     }
                     Err(err) => {
-                        tracing::warn!(node = %self.node, %peer, %err, "undecodable signal from a peer; dropped");
+                        tracing::warn!(node = %self.host.node(), %peer, %err, "undecodable signal from a peer; dropped");
                         Taken::No
                     }
                 }
             }
             Ok(envelope) => {
-                tracing::warn!(node = %self.node, %peer, kind = ?envelope.kind, "a batch carries a call; dropped");
+                tracing::warn!(node = %self.host.node(), %peer, kind = ?envelope.kind, "a batch carries a call; dropped");
                 Taken::No
             }
             Err(err) => {
-                tracing::warn!(node = %self.node, %peer, %err, "malformed frame from a peer; dropped");
+                tracing::warn!(node = %self.host.node(), %peer, %err, "malformed frame from a peer; dropped");
                 Taken::No
             }
         }
@@ -169,7 +176,7 @@ impl GatewayArgs {
         let frames = match Batch::frames(&bytes) {
             Ok(frames) => frames,
             Err(err) => {
-                tracing::warn!(node = %self.node, %peer, %err, "malformed batch from a peer; dropped");
+                tracing::warn!(node = %self.host.node(), %peer, %err, "malformed batch from a peer; dropped");
                 let _ = ack.send(Batch::ack(0));
                 return;
             }
@@ -251,7 +258,7 @@ impl Actor for Gateway {
             } => state.service(protocol, request, reply),
             GatewayMsg::Unreadable { variant, reply } => {
                 tracing::warn!(
-                    node = %state.node,
+                    node = %state.host.node(),
                     %variant,
                     call = reply.is_some(),
                     "a peer sent a gateway message this build cannot read (another version?); dropped"

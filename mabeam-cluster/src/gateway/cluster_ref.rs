@@ -5,18 +5,21 @@ use std::time::Duration;
 
 use mabeam_actors::{IntoAction, RemoteAgent, Reply};
 use mabeam_core::codec;
-use mabeam_core::placement::{AgentKey, Placement, PlacementKey};
+use mabeam_core::placement::PlacementKey;
 use mabeam_core::wire::{self, Kind};
 use ractor::RpcReplyPort;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::{NodeLink, RemoteError};
-use crate::placement::{Placer, Route as Placed};
-use crate::views::Route;
+use super::CallPath;
+use crate::link::{GatewayMsg, RemoteError};
+use crate::locator::Location;
 
 /// How long a call through the cluster waits unless told otherwise.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What a forwarding hash owner waits beyond the caller's timeout for the host's answer.
+const FORWARD_MARGIN: Duration = Duration::from_millis(250);
 
 /// How much longer than the caller waits a reply port stays open in ractor_cluster.
 const PORT_MARGIN: Duration = Duration::from_secs(1);
@@ -39,7 +42,7 @@ const PORT_MARGIN: Duration = Duration::from_secs(1);
 pub struct ClusterRef<A> {
     id: String,
     key: PlacementKey,
-    link: Arc<NodeLink>,
+    path: Arc<CallPath>,
     timeout: Duration,
     /// Calls go to this node, whatever placement says ([`Node::agent_on`](crate::Node::agent_on)).
     pinned: Option<String>,
@@ -51,7 +54,7 @@ impl<A> Clone for ClusterRef<A> {
         Self {
             id: self.id.clone(),
             key: self.key,
-            link: self.link.clone(),
+            path: self.path.clone(),
             timeout: self.timeout,
             pinned: self.pinned.clone(),
             _agent: PhantomData,
@@ -83,11 +86,11 @@ fn decode_err(what: &str, reason: impl fmt::Display) -> RemoteError {
 }
 
 impl<A: RemoteAgent> ClusterRef<A> {
-    pub(crate) fn new(id: String, link: Arc<NodeLink>) -> Self {
+    pub(crate) fn new(id: String, path: Arc<CallPath>) -> Self {
         Self {
             key: PlacementKey::new(A::agent_type(), &id),
             id,
-            link,
+            path,
             timeout: DEFAULT_TIMEOUT,
             pinned: None,
             _agent: PhantomData,
@@ -98,19 +101,6 @@ impl<A: RemoteAgent> ClusterRef<A> {
     pub(crate) fn pinned_to(mut self, node: String) -> Self {
         self.pinned = Some(node);
         self
-    }
-
-    /// Where calls go when placement does not decide: the pinned node, or where the registry
-    /// runs a singleton or one-per-node agent (`Some(None)`: managed, but nowhere now).
-    fn routed(&self) -> Option<Option<String>> {
-        if let Some(node) = &self.pinned {
-            return Some(Some(node.clone()));
-        }
-        match self.link.registry.route(A::agent_type(), &self.id) {
-            Route::Unmanaged => None,
-            Route::To(node) => Some(Some(node)),
-            Route::Nowhere => Some(None),
-        }
     }
 
     /// The agent's id.
@@ -129,14 +119,32 @@ impl<A: RemoteAgent> ClusterRef<A> {
     /// for a singleton, where it runs; for a one-per-node agent, this node if it hosts the
     /// type; for a handle from [`Node::agent_on`](crate::Node::agent_on), that node.
     pub fn owner(&self) -> Option<String> {
-        if let Some(routed) = self.routed() {
-            return routed;
-        }
-        self.link
-            .membership
-            .placement()
-            .owner(&self.key)
-            .map(str::to_owned)
+        self.path
+            .locator
+            .owner(A::agent_type(), &self.id, &self.key, self.pinned.as_deref())
+    }
+
+    /// Where this agent's messages go now.
+    async fn locate(&self) -> Result<Location, RemoteError> {
+        self.path
+            .locator
+            .locate(A::agent_type(), &self.id, &self.key, self.pinned.as_deref())
+            .await
+    }
+
+    /// The envelope of a call (`timeout`) or a cast (`None`) of `request`.
+    fn envelope(
+        &self,
+        kind: Kind,
+        timeout: Option<Duration>,
+        request: A::Request,
+    ) -> Result<Vec<u8>, RemoteError> {
+        let mut envelope = Vec::with_capacity(64);
+        let timeout_ms = timeout.map(|t| t.as_millis() as u64);
+        wire::write_envelope(&mut envelope, kind, A::agent_type(), &self.id, timeout_ms)
+            .map_err(|e| encode_err("the envelope", e))?;
+        codec::encode_into(&mut envelope, &request).map_err(|e| encode_err("the request", e))?;
+        Ok(envelope)
     }
 
     /// Runs `request` on the agent, wherever it is, and returns its result.
@@ -145,49 +153,20 @@ impl<A: RemoteAgent> ClusterRef<A> {
         R: IntoAction<A, T> + Into<A::Request>,
         T: Serialize + DeserializeOwned + Send + 'static,
     {
-        let (placement, routed) = (self.link.membership.placement(), self.routed());
-        let owner = self.owner_in(&placement, &routed)?;
-        if owner == self.link.node {
-            if let Some((placer, host, key)) = self.placed_elsewhere().await? {
-                let request = request.into();
-                let outcome = placer
-                    .call_placed(&host, &key, Kind::Call, Some(self.timeout), &request)
-                    .await?;
-                return decode_outcome(&outcome);
+        match self.locate().await? {
+            Location::Here => self.local(request).await,
+            Location::Node(owner) => {
+                let envelope = self.envelope(Kind::Call, Some(self.timeout), request.into())?;
+                self.remote(&owner, envelope).await
             }
-            return self.local(request).await;
+            Location::Placed { placer, host, key } => {
+                let envelope = self.envelope(Kind::Call, Some(self.timeout), request.into())?;
+                let outcome = placer
+                    .forward(&host, &key, envelope, self.timeout + FORWARD_MARGIN)
+                    .await?;
+                decode_outcome(&outcome)
+            }
         }
-        self.remote(owner, request).await
-    }
-
-    /// The node the agent's messages go to: the routed node if any, else the hash owner.
-    fn owner_in<'a>(
-        &self,
-        placement: &'a Placement,
-        routed: &'a Option<Option<String>>,
-    ) -> Result<&'a str, RemoteError> {
-        match routed {
-            Some(routed) => routed.as_deref(),
-            None => placement.owner(&self.key),
-        }
-        .ok_or_else(|| RemoteError::NoOwner {
-            agent: self.id.clone(),
-        })
-    }
-
-    /// On the agent's hash owner: where its directory placed it, when that is another node
-    /// (the agent's type has a placement rule, and the rule chose a host elsewhere).
-    async fn placed_elsewhere(
-        &self,
-    ) -> Result<Option<(&Arc<Placer>, String, AgentKey)>, RemoteError> {
-        let Some(placer) = self.link.types.placer_for(A::agent_type()) else {
-            return Ok(None);
-        };
-        let key = AgentKey::new(A::agent_type(), self.id.as_str());
-        Ok(match placer.route(&key).await? {
-            Placed::There(host) => Some((placer, host, key)),
-            Placed::Here => None,
-        })
     }
 
     /// Sends `request` to the agent without waiting for its result (fire-and-forget, like
@@ -198,51 +177,42 @@ impl<A: RemoteAgent> ClusterRef<A> {
         R: IntoAction<A, T> + Into<A::Request>,
         T: Send + 'static,
     {
-        let (placement, routed) = (self.link.membership.placement(), self.routed());
-        let owner = self.owner_in(&placement, &routed)?;
-        if owner == self.link.node {
-            if let Some((placer, host, key)) = self.placed_elsewhere().await? {
-                let request = request.into();
-                placer
-                    .call_placed(&host, &key, Kind::Cast, None, &request)
-                    .await?;
-                return Ok(());
+        match self.locate().await? {
+            Location::Here => {
+                let id = &self.id;
+                self.path
+                    .host
+                    .with_agent::<A, (), _>(id, |agent| async move {
+                        let action = request.into_action(Reply::detached());
+                        agent
+                            .cast_when_running(action, DEFAULT_TIMEOUT)
+                            .await
+                            .map_err(|_| RemoteError::NotRunning {
+                                agent: id.clone(),
+                                reason: "stopped while the cast was sent".to_owned(),
+                            })
+                    })
+                    .await
             }
-            let link = &self.link;
-            let id = &self.id;
-            return link
-                .types
-                .with_agent::<A, (), _>(&link.node, &link.system, id, |agent| async move {
-                    let action = request.into_action(Reply::detached());
-                    agent
-                        .cast_when_running(action, DEFAULT_TIMEOUT)
-                        .await
-                        .map_err(|_| RemoteError::NotRunning {
-                            agent: id.clone(),
-                            reason: "stopped while the cast was sent".to_owned(),
-                        })
-                })
-                .await;
+            Location::Node(owner) => {
+                let frame = self.envelope(Kind::Cast, None, request.into())?;
+                let outbox = self.path.link.outbox(&owner)?;
+                outbox
+                    .push(frame)
+                    .await
+                    .map_err(|_| RemoteError::NodeUnreachable {
+                        node: owner,
+                        reason: "the session closed".to_owned(),
+                    })
+            }
+            Location::Placed { placer, host, key } => {
+                let envelope = self.envelope(Kind::Cast, None, request.into())?;
+                placer
+                    .forward(&host, &key, envelope, DEFAULT_TIMEOUT + FORWARD_MARGIN)
+                    .await
+                    .map(drop)
+            }
         }
-        let mut frame = Vec::with_capacity(64);
-        wire::write_envelope(&mut frame, Kind::Cast, A::agent_type(), &self.id, None)
-            .map_err(|e| encode_err("the envelope", e))?;
-        codec::encode_into(&mut frame, &request.into())
-            .map_err(|e| encode_err("the request", e))?;
-        if self.link.membership.is_unreachable(owner) {
-            return Err(RemoteError::NodeUnreachable {
-                node: owner.to_owned(),
-                reason: "unreachable (not yet declared down)".to_owned(),
-            });
-        }
-        let outbox = self.link.outbox(owner)?;
-        outbox
-            .push(frame)
-            .await
-            .map_err(|_| RemoteError::NodeUnreachable {
-                node: owner.to_owned(),
-                reason: "the session closed".to_owned(),
-            })
     }
 
     async fn local<T, R>(&self, request: R) -> Result<T, RemoteError>
@@ -250,10 +220,10 @@ impl<A: RemoteAgent> ClusterRef<A> {
         R: IntoAction<A, T>,
         T: Send + 'static,
     {
-        let link = &self.link;
         let (id, timeout) = (&self.id, self.timeout);
-        link.types
-            .with_agent::<A, T, _>(&link.node, &link.system, id, |agent| async move {
+        self.path
+            .host
+            .with_agent::<A, T, _>(id, |agent| async move {
                 agent
                     .request(request)
                     .timeout(timeout)
@@ -263,39 +233,26 @@ impl<A: RemoteAgent> ClusterRef<A> {
             .await
     }
 
-    async fn remote<T, R>(&self, owner: &str, request: R) -> Result<T, RemoteError>
-    where
-        R: Into<A::Request>,
-        T: DeserializeOwned,
-    {
+    async fn remote<T: DeserializeOwned>(
+        &self,
+        owner: &str,
+        envelope: Vec<u8>,
+    ) -> Result<T, RemoteError> {
         let unreachable = |reason: &str| RemoteError::NodeUnreachable {
             node: owner.to_owned(),
             reason: reason.to_owned(),
         };
-        let mut envelope = Vec::with_capacity(64);
-        wire::write_envelope(
-            &mut envelope,
-            Kind::Call,
-            A::agent_type(),
-            &self.id,
-            Some(self.timeout.as_millis() as u64),
-        )
-        .map_err(|e| encode_err("the envelope", e))?;
-        codec::encode_into(&mut envelope, &request.into())
-            .map_err(|e| encode_err("the request", e))?;
-        if self.link.membership.is_unreachable(owner) {
-            return Err(unreachable("unreachable (not yet declared down)"));
-        }
-        let gateway = self.link.gateway(owner)?;
+        let link = &self.path.link;
+        let gateway = link.gateway(owner)?;
         // Casts sent before this call reach the agent first.
-        self.link.flushed(owner).await;
+        link.flushed(owner).await;
         // The caller's clock decides (the owner has no timer on the fast path). The port
         // itself lives a little longer, so ractor_cluster's own expiry of it never races the
         // caller's timeout (which would look like a closed session).
         let (tx, rx) = ractor::concurrency::oneshot();
         let port = RpcReplyPort::from((tx, self.timeout + PORT_MARGIN));
         gateway
-            .cast(super::GatewayMsg::Call(envelope, port))
+            .cast(GatewayMsg::Call(envelope, port))
             .map_err(|err| unreachable(&err.to_string()))?;
         let outcome = match tokio::time::timeout(self.timeout, rx).await {
             Ok(Ok(bytes)) => bytes,

@@ -8,8 +8,12 @@ use ractor::{Actor, ActorRef};
 use super::context::Inner;
 use super::KernelError;
 use super::{NodeContext, NodeService};
-use crate::gateway::{AgentTypes, Gateway, GatewayArgs, GatewayMsg, NodeLink};
+use crate::gateway::{CallPath, Gateway, GatewayArgs};
 use crate::gossip::{schema, Gossip, GossipSettings};
+use crate::hosting::{AgentTypes, Host};
+use crate::link::{GatewayMsg, NodeLink};
+use crate::locator::Locator;
+use crate::placement::TypePlacement;
 use crate::views::{
     ConnectionsReader, HealthReader, LoadBalancerReader, MembershipReader, RegistryReader, View,
 };
@@ -21,6 +25,8 @@ pub(crate) struct KernelParts {
     /// The application's agent system, or `None` to start one.
     pub(crate) system: Option<AgentSystem>,
     pub(crate) types: AgentTypes,
+    /// The placement rules of the types registered with one.
+    pub(crate) placements: std::collections::HashMap<&'static str, TypePlacement>,
 }
 
 /// A running node's kernel: its context, its services in start order, and its gateway.
@@ -77,11 +83,21 @@ impl Kernel {
             system.clone(),
             membership.clone(),
             sessions.clone(),
-            parts.types.clone(),
-            registry.clone(),
             #[cfg(feature = "testkit")]
             gossip.faults(),
         ));
+        let host = Host::new(name.clone(), system.clone(), parts.types);
+        let locator = Arc::new(Locator::new(
+            name.clone(),
+            membership.clone(),
+            registry.clone(),
+            parts.placements,
+        ));
+        let path = Arc::new(CallPath {
+            locator: locator.clone(),
+            link: link.clone(),
+            host: host.clone(),
+        });
         let ctx = NodeContext::new(Inner {
             name: name.clone(),
             gossip_interval,
@@ -92,8 +108,10 @@ impl Kernel {
             health: HealthReader::default(),
             load: LoadBalancerReader::default(),
             registry,
-            types: parts.types,
+            host,
+            locator,
             link,
+            path,
             routes: View::default(),
             protocols: View::default(),
         });
@@ -128,9 +146,8 @@ impl Kernel {
             None,
             Gateway,
             GatewayArgs {
-                node: name.clone(),
-                system: system.clone(),
-                types: ctx.types().clone(),
+                host: ctx.host().clone(),
+                locator: ctx.locator().clone(),
                 protocols: ctx.protocols().clone(),
                 #[cfg(feature = "testkit")]
                 link: ctx.link().clone(),

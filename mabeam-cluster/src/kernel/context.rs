@@ -1,19 +1,18 @@
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use mabeam_actors::AgentSystem;
 
-use super::{AdminRoute, ProtocolHandler};
-use crate::gateway::{AgentTypes, NodeLink, RemoteError};
+use super::AdminRoute;
+use crate::gateway::CallPath;
 use crate::gossip::Gossip;
+use crate::hosting::Host;
+use crate::link::{NodeLink, Protocols, RemoteError};
+use crate::locator::Locator;
 use crate::views::{
     ConnectionsReader, HealthReader, LoadBalancerReader, MembershipReader, RegistryReader, View,
 };
-
-/// The protocols this node's gateway serves, by id.
-pub(crate) type Protocols = HashMap<String, Arc<dyn ProtocolHandler>>;
 
 /// What every service of a node shares: the node's name and incarnation, its agent system,
 /// the views the services publish (membership, transport sessions, health, load, registry),
@@ -33,8 +32,10 @@ pub(crate) struct Inner {
     pub(crate) health: HealthReader,
     pub(crate) load: LoadBalancerReader,
     pub(crate) registry: RegistryReader,
-    pub(crate) types: AgentTypes,
+    pub(crate) host: Host,
+    pub(crate) locator: Arc<Locator>,
     pub(crate) link: Arc<NodeLink>,
+    pub(crate) path: Arc<CallPath>,
     pub(crate) routes: View<Vec<AdminRoute>>,
     pub(crate) protocols: View<Protocols>,
 }
@@ -151,12 +152,21 @@ impl NodeContext {
         &self.inner.gossip
     }
 
-    pub(crate) fn types(&self) -> &AgentTypes {
-        &self.inner.types
+    pub(crate) fn host(&self) -> &Host {
+        &self.inner.host
+    }
+
+    pub(crate) fn locator(&self) -> &Arc<Locator> {
+        &self.inner.locator
     }
 
     pub(crate) fn link(&self) -> &Arc<NodeLink> {
         &self.inner.link
+    }
+
+    /// What the node's cluster handles share.
+    pub(crate) fn path(&self) -> &Arc<CallPath> {
+        &self.inner.path
     }
 
     pub(crate) fn routes(&self) -> &View<Vec<AdminRoute>> {

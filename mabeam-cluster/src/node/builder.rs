@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -6,20 +7,19 @@ use std::time::Duration;
 use mabeam_actors::{AgentSystem, RemoteAgent};
 
 use super::{Node, NodeError};
-use crate::admin::AdminService;
 use crate::config::{Config, Secret};
-use crate::connections::TransportService;
-use crate::discovery::{self, Discovery, DiscoveryService};
-use crate::gateway::AgentTypes;
+use crate::discovery::{self, Discovery};
 use crate::gossip::schema::is_valid_tag;
 use crate::gossip::{GossipSettings, RttTable};
-use crate::health::HealthService;
+use crate::hosting::AgentTypes;
 use crate::kernel::{Kernel, KernelParts, NodeService};
-use crate::loadbalancer::{LoadBalancerService, LoadWeights};
-use crate::membership::MembershipService;
-use crate::passivation::PassivationService;
-use crate::placement::{PlacementService, TypePlacement};
-use crate::registry::{self, RegistryService};
+use crate::loadbalancer::LoadWeights;
+use crate::placement::TypePlacement;
+use crate::registry;
+use crate::services::{
+    AdminService, DiscoveryService, HealthService, LoadBalancerService, MembershipService,
+    PassivationService, PlacementService, RegistryService, TransportService,
+};
 use crate::tls::TlsConfig;
 
 /// Configures and starts a [`Node`].
@@ -57,6 +57,8 @@ pub struct NodeBuilder {
     fault_injection: bool,
     tls: Option<TlsConfig>,
     agent_types: AgentTypes,
+    /// The placement rules of the types registered with one.
+    placements: HashMap<&'static str, TypePlacement>,
     load_weights: LoadWeights,
     services: Services,
 }
@@ -71,6 +73,7 @@ impl NodeBuilder {
             fault_injection: false,
             tls: None,
             agent_types: AgentTypes::default(),
+            placements: HashMap::new(),
             load_weights: LoadWeights::default(),
             services: Services::default(),
         }
@@ -152,7 +155,7 @@ impl NodeBuilder {
         A: RemoteAgent,
         F: Fn() -> A + Send + Sync + 'static,
     {
-        self.agent_types.register::<A, F>(factory);
+        self.agent_types.register::<A>(factory);
         self
     }
 
@@ -177,7 +180,8 @@ impl NodeBuilder {
         A: RemoteAgent,
         F: Fn() -> A + Send + Sync + 'static,
     {
-        self.agent_types.register_placed::<A, F>(factory, placement);
+        self.agent_types.register::<A>(factory);
+        self.placements.insert(A::agent_type(), placement);
         self
     }
 
@@ -270,6 +274,7 @@ impl NodeBuilder {
             fault_injection,
             tls,
             agent_types,
+            placements,
             load_weights,
             services: Services(added),
         } = self;
@@ -358,7 +363,7 @@ impl NodeBuilder {
         services.extend(added);
         #[cfg(feature = "testkit")]
         if let Some(filter) = faults {
-            services.push(Box::new(crate::testkit::FaultInjection { filter }));
+            services.push(Box::new(crate::services::FaultInjection { filter }));
         }
         if let Some(addr) = admin_addr {
             services.push(Box::new(AdminService::new(addr, admin.clone())));
@@ -368,6 +373,7 @@ impl NodeBuilder {
                 gossip,
                 system,
                 types: agent_types,
+                placements,
             },
             services,
         )

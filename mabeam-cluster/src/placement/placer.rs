@@ -3,7 +3,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use mabeam_actors::{AgentSystem, WireReply};
+use mabeam_actors::WireReply;
 use mabeam_core::codec;
 use mabeam_core::health::Thresholds;
 use mabeam_core::membership::Incarnation;
@@ -11,12 +11,12 @@ use mabeam_core::placement::{
     choose, score_nodes, AgentKey, Directory, Hosted, LoadBoard, LoadWeights, RoundRobin, ViewId,
 };
 use mabeam_core::wire::{self, Envelope, Kind};
-use serde::Serialize;
 
 use super::directory_msg::{DirectoryReply, DirectoryRequest};
 use super::TypePlacement;
-use crate::gateway::{error_bytes, fail, outcome_bytes, AgentTypes, NodeLink, RemoteError};
 use crate::gossip::Gossip;
+use crate::hosting::Host;
+use crate::link::{error_bytes, fail, outcome_bytes, NodeLink, RemoteError};
 use crate::views::{LoadBalancerReader, MembershipReader};
 
 /// The id of the directory's wire protocol.
@@ -384,15 +384,10 @@ impl Placer {
     }
 
     /// Serves a directory request from another node (the [`PROTOCOL`] of the placement
-    /// service): the encoded [`DirectoryReply`]. An `Activate` runs the call on `types` here,
+    /// service): the encoded [`DirectoryReply`]. An `Activate` runs the call on `host` here,
     /// without a directory lookup (the agent's hash owner placed it here).
-    pub(crate) async fn serve(
-        &self,
-        types: &AgentTypes,
-        system: AgentSystem,
-        request: &[u8],
-    ) -> Result<Vec<u8>, RemoteError> {
-        let answer = self.answer(types, system, request).await;
+    pub(crate) async fn serve(&self, host: &Host, request: &[u8]) -> Result<Vec<u8>, RemoteError> {
+        let answer = self.answer(host, request).await;
         if let Err(err) = &answer {
             tracing::debug!(node = %self.node, %err, "directory request failed");
         }
@@ -402,12 +397,7 @@ impl Placer {
         })
     }
 
-    async fn answer(
-        &self,
-        types: &AgentTypes,
-        system: AgentSystem,
-        request: &[u8],
-    ) -> Result<DirectoryReply, RemoteError> {
+    async fn answer(&self, host: &Host, request: &[u8]) -> Result<DirectoryReply, RemoteError> {
         let decode_err = |what: &str, err: &dyn fmt::Display| RemoteError::Decode {
             what: what.to_owned(),
             reason: err.to_string(),
@@ -447,18 +437,10 @@ impl Placer {
                 if self.is_placed(envelope.agent_type) {
                     self.hosting(AgentKey::new(envelope.agent_type, envelope.agent));
                 }
-                let agent_type = envelope.agent_type;
-                if let Some(reply) = types.deliver(
-                    &self.node,
-                    &system,
-                    agent_type,
-                    envelope.agent,
-                    envelope.request,
-                    reply,
-                ) {
-                    types
-                        .activate_here_and_deliver(self.node.clone(), system, &envelope, reply)
-                        .await;
+                if let Some(reply) =
+                    host.deliver(envelope.agent_type, envelope.agent, envelope.request, reply)
+                {
+                    host.activate_and_deliver(&envelope, reply).await;
                 }
                 match envelope.kind {
                     Kind::Call => DirectoryReply::Served(rx.await.unwrap_or_else(|_| {
@@ -507,30 +489,6 @@ impl Placer {
             Ok(outcome) => reply.send(Ok(outcome)),
             Err(err) => fail(reply, err),
         }
-    }
-
-    /// Sends a call or cast of `request` to agent `key` on `host`, where this node (its hash
-    /// owner) placed it; returns the call's outcome bytes (nothing for a cast, once it is
-    /// delivered).
-    pub(crate) async fn call_placed<Q: Serialize>(
-        &self,
-        host: &str,
-        key: &AgentKey,
-        kind: Kind,
-        timeout: Option<Duration>,
-        request: &Q,
-    ) -> Result<Vec<u8>, RemoteError> {
-        let encode_err = |what: &str, reason: &dyn fmt::Display| RemoteError::Encode {
-            what: what.to_owned(),
-            reason: reason.to_string(),
-        };
-        let mut envelope = Vec::with_capacity(64);
-        let timeout_ms = timeout.map(|t| t.as_millis() as u64);
-        wire::write_envelope(&mut envelope, kind, &key.agent_type, &key.id, timeout_ms)
-            .map_err(|e| encode_err("the envelope", &e))?;
-        codec::encode_into(&mut envelope, request).map_err(|e| encode_err("the request", &e))?;
-        let wait = timeout.unwrap_or(DEFAULT_CALL_TIMEOUT) + FORWARD_MARGIN;
-        self.forward(host, key, envelope, wait).await
     }
 
     /// Runs the call or cast `envelope` (encoded) on `node`, where `key`'s hash owner placed

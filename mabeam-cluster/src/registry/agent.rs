@@ -10,11 +10,11 @@ use mabeam_core::names::{Claim, NameTable};
 use mabeam_core::singleton::{Effect, Learned, Planner, SingletonSpec, Situation, StopReason};
 
 use super::{NameLost, RegistryError, MAX_NAME_LEN};
-use crate::gateway::AgentTypes;
 use crate::gossip::schema::{
     self as wire, GossipValueError, NAME_PREFIX, SPEC_PREFIX, TYPES as TYPES_KEY,
 };
 use crate::gossip::Gossip;
+use crate::hosting::Host;
 use crate::views::{MembershipReader, RegistryReader};
 
 /// The node's side of the cluster registry: cluster-wide names, singletons and one-per-node
@@ -28,7 +28,7 @@ use crate::views::{MembershipReader, RegistryReader};
 pub(crate) struct ClusterRegistry {
     gossip: Gossip,
     membership: MembershipReader,
-    types: AgentTypes,
+    host: Host,
     planner: Planner,
     shared: RegistryReader,
     /// Gossiped values that could not be read, by node and key, with the value: each is
@@ -165,14 +165,14 @@ impl ClusterRegistry {
     pub(crate) fn new(
         gossip: Gossip,
         membership: MembershipReader,
-        types: AgentTypes,
+        host: Host,
         shared: RegistryReader,
     ) -> Self {
         Self {
             planner: Planner::new(gossip.name()),
             gossip,
             membership,
-            types,
+            host,
             shared,
             bad_values: BTreeMap::new(),
             conflicts: BTreeSet::new(),
@@ -220,7 +220,7 @@ impl ClusterRegistry {
             }
             Learned::Replaced { old } => {
                 tracing::warn!(ignored = %old, kept = %spec, "two managed agents under one name: keeping the smaller spec");
-                if self.types.runs(system, &old.agent_type, &name) {
+                if self.host.runs(&old.agent_type, &name) {
                     if let Err(err) = system.stop_agent(&name).await {
                         tracing::warn!(agent = %name, %err, "could not stop the agent of a replaced spec");
                     }
@@ -230,7 +230,7 @@ impl ClusterRegistry {
                 tracing::debug!(?other, %spec, "learned");
             }
         }
-        self.types.activations.manage(&name);
+        self.host.activations().manage(&name);
         match wire::encode(&spec) {
             Ok(value) => self.set_key(&format!("{SPEC_PREFIX}{name}"), &value).await,
             Err(err) => tracing::error!(%spec, %err, "cannot encode a spec"),
@@ -247,18 +247,18 @@ impl ClusterRegistry {
     }
 
     /// The managed agents running here.
-    fn running(&self, system: &AgentSystem) -> BTreeSet<String> {
+    fn running(&self) -> BTreeSet<String> {
         self.planner
             .specs()
             .iter()
-            .filter(|s| self.types.runs(system, &s.agent_type, &s.name))
+            .filter(|s| self.host.runs(&s.agent_type, &s.name))
             .map(|s| s.name.clone())
             .collect()
     }
 
     /// Publishes the registry to readers: everything after a plan (`routes`), the names
     /// alone after a registration.
-    fn share(&mut self, system: &AgentSystem, routes: Option<BTreeMap<String, String>>) {
+    fn share(&mut self, routes: Option<BTreeMap<String, String>>) {
         let names = self.planner.names();
         let changed = (*names != self.published).then_some(names);
         match routes {
@@ -266,7 +266,7 @@ impl ClusterRegistry {
                 changed,
                 self.planner.specs().clone(),
                 routes,
-                self.running(system),
+                self.running(),
             ),
             None => {
                 if let Some(names) = changed {
@@ -318,7 +318,7 @@ impl ClusterRegistry {
             self.learn(&system, spec).await;
         }
         let local_types: BTreeSet<String> = self
-            .types
+            .host
             .type_names()
             .into_iter()
             .map(str::to_owned)
@@ -330,7 +330,7 @@ impl ClusterRegistry {
         }
         situation.claims = seen.claims;
         situation.local_types = local_types;
-        situation.running = self.running(&system);
+        situation.running = self.running();
         situation.agents = self
             .planner
             .registered_agents()
@@ -341,7 +341,7 @@ impl ClusterRegistry {
         for effect in plan.effects {
             self.carry_out(ctx, effect).await;
         }
-        self.share(&system, Some(plan.routes));
+        self.share(Some(plan.routes));
     }
 
     async fn carry_out(&mut self, ctx: &mut Ctx<Self>, effect: Effect) {
@@ -380,12 +380,7 @@ impl ClusterRegistry {
                 self.publish_claim(&claim).await;
             }
             Effect::Start(spec) => {
-                let me = self.planner.node().to_owned();
-                match self
-                    .types
-                    .start_managed(&me, &system, &spec.agent_type, &spec.name)
-                    .await
-                {
+                match self.host.start_managed(&spec.agent_type, &spec.name).await {
                     Ok(()) => {
                         self.failed_starts.remove(&spec.name);
                         tracing::info!(%spec, "started");
@@ -420,19 +415,19 @@ impl ClusterRegistry {
         }
         let claim = self.planner.register(&name, &agent, now_ms())?;
         self.publish_claim(&claim).await;
-        self.share(&system, None);
+        self.share(None);
         tracing::info!(%name, %agent, epoch = claim.epoch, "registered a cluster-wide name");
         Ok(())
     }
 
     /// Gives up this node's registration of `name`; false if it held none.
     #[action]
-    async fn unregister(&mut self, ctx: &mut Ctx<Self>, name: String) -> bool {
+    async fn unregister(&mut self, name: String) -> bool {
         if self.planner.unregister(&name).is_none() {
             return false;
         }
         self.delete_key(&format!("{NAME_PREFIX}{name}")).await;
-        self.share(ctx.system(), None);
+        self.share(None);
         true
     }
 

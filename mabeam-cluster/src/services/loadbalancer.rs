@@ -1,14 +1,14 @@
 use async_trait::async_trait;
 use mabeam_core::placement::LoadWeights;
 
-use super::LoadBalancer;
 use crate::kernel::{NodeContext, NodeService, ServiceError};
+use crate::loadbalancer::LoadBalancer;
 
 /// The agent's id.
 const AGENT: &str = "mabeam.loadbalancer";
 
 /// The load-balancer service: runs the [`LoadBalancer`] agent (every gossip interval), which
-/// publishes the node's [`LoadBalancerReader`](super::LoadBalancerReader).
+/// publishes the node's [`LoadBalancerReader`](crate::loadbalancer::LoadBalancerReader).
 #[derive(Debug)]
 pub(crate) struct LoadBalancerService {
     pub(crate) weights: LoadWeights,

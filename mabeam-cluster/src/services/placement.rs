@@ -3,9 +3,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use mabeam_core::placement::LoadWeights;
 
-use super::placer::{Placer, PROTOCOL};
-use super::DirectoryAgent;
 use crate::kernel::{NodeContext, NodeService, Protocol, ServiceError};
+use crate::placement::{DirectoryAgent, Placer, PROTOCOL};
 
 /// The agent's id.
 const AGENT: &str = "mabeam.directory";
@@ -43,9 +42,9 @@ impl NodeService for PlacementService {
             ctx.link().clone(),
             ctx.load_balancer().clone(),
             self.weights,
-            ctx.types().placements(),
+            ctx.locator().placements(),
         ));
-        ctx.types().set_placer(placer.clone());
+        ctx.locator().set_placer(placer.clone());
         let (directory, every) = (placer.clone(), ctx.gossip_interval());
         ctx.system()
             .spawn(AGENT, move || DirectoryAgent::new(directory.clone(), every))
@@ -59,11 +58,7 @@ impl NodeService for PlacementService {
         let (placer, ctx) = (self.placer.clone()?, self.ctx.clone()?);
         Some(Protocol::new(PROTOCOL, move |request: Vec<u8>| {
             let (placer, ctx) = (placer.clone(), ctx.clone());
-            async move {
-                placer
-                    .serve(ctx.types(), ctx.system().clone(), &request)
-                    .await
-            }
+            async move { placer.serve(ctx.host(), &request).await }
         }))
     }
 

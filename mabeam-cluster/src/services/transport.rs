@@ -6,7 +6,7 @@ use ractor::{Actor, ActorRef};
 use ractor_cluster::node::NodeConnectionMode;
 use ractor_cluster::{IncomingEncryptionMode, NodeServer, NodeServerMessage};
 
-use super::Connections;
+use crate::connections::Connections;
 use crate::gossip::schema;
 use crate::kernel::{NodeContext, NodeService, ServiceError};
 use crate::tls::TlsConfig;
@@ -17,7 +17,7 @@ const AGENT: &str = "mabeam.connections";
 /// The transport service: the ractor_cluster node server (cookie-authenticated TCP, mutual
 /// TLS optionally) on the listen address, announced in gossip, and the connection manager
 /// agent that keeps a session with every live member and publishes them
-/// ([`ConnectionsReader`](super::ConnectionsReader)).
+/// ([`ConnectionsReader`](crate::connections::ConnectionsReader)).
 #[derive(Debug)]
 pub(crate) struct TransportService {
     listen: SocketAddr,

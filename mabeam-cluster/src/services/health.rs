@@ -1,14 +1,14 @@
 use async_trait::async_trait;
 use mabeam_core::health::Thresholds;
 
-use super::Health;
+use crate::health::Health;
 use crate::kernel::{AdminResponse, AdminRoute, NodeContext, NodeService, ServiceError};
 
 /// The agent's id.
 const AGENT: &str = "mabeam.health";
 
 /// The health service: runs the [`Health`] monitor (every 5 gossip intervals), which
-/// publishes the node's [`HealthReader`](super::HealthReader); serves `GET /health`.
+/// publishes the node's [`HealthReader`](crate::health::HealthReader); serves `GET /health`.
 #[derive(Debug, Default)]
 pub(crate) struct HealthService {
     ctx: Option<NodeContext>,

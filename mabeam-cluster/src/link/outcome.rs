@@ -1,7 +1,7 @@
 //! Outcome bytes, as they travel back to a caller: `OUTCOME_OK` and the result, or
 //! `OUTCOME_ERR` and an encoded [`RemoteError`] ([`mabeam_core::wire`] has the layout).
 
-use mabeam_actors::ServeError;
+use mabeam_actors::{ServeError, WireReply};
 use mabeam_core::codec;
 use mabeam_core::wire::{self, OUTCOME_OK};
 
@@ -45,6 +45,16 @@ pub(crate) fn decode_service_outcome(outcome: &[u8]) -> Result<Vec<u8>, RemoteEr
         Ok(answer) => Ok(answer.to_vec()),
         Err(error) => Err(codec::decode::<RemoteError>(error)
             .map_err(|e| decode_err("an error", e.to_string()))?),
+    }
+}
+
+/// Fails `reply` with `error`, encoded as the caller's outcome.
+pub(crate) fn fail(reply: WireReply, error: RemoteError) {
+    tracing::debug!(%error, "remote request failed");
+    // The reply carries outcome bytes: an error outcome is as good as a result.
+    match codec::encode(&error) {
+        Ok(bytes) => reply.send(Ok(wire::write_error(&bytes))),
+        Err(err) => reply.send(Err(mabeam_actors::ServeError::Encode(err))),
     }
 }
 

@@ -2,7 +2,7 @@ use std::net::SocketAddr;
 
 use async_trait::async_trait;
 
-use super::setup::{Setup, AGENT_NAME};
+use crate::discovery::{Setup, AGENT_NAME};
 use crate::kernel::{NodeContext, NodeService, ServiceError};
 
 /// The discovery service: runs the `mabeam.discovery` agent with the strategies the builder

@@ -3,10 +3,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use mabeam_core::membership::MemberStatus;
 
-use super::Membership;
-use super::MembershipReport;
 use crate::gossip::schema::{self, Announced};
 use crate::kernel::{AdminResponse, AdminRoute, NodeContext, NodeService, ServiceError};
+use crate::membership::{Membership, MembershipReport};
 
 /// The agent's id.
 const AGENT: &str = "mabeam.membership";

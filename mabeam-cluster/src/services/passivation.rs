@@ -1,6 +1,3 @@
-//! The passivation service: idle agents activated through the cluster are snapshotted and
-//! stopped, and reactivated with their state by the next call.
-
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -34,7 +31,7 @@ impl NodeService for PassivationService {
 
     async fn start(&mut self, ctx: &NodeContext) -> Result<(), ServiceError> {
         let (activations, system, idle) = (
-            ctx.types().activations.clone(),
+            ctx.host().activations().clone(),
             ctx.system().clone(),
             self.idle,
         );

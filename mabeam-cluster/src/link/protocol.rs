@@ -4,7 +4,10 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::RemoteError;
+use super::RemoteError;
+
+/// The protocols a node's gateway serves, by id.
+pub(crate) type Protocols = std::collections::HashMap<String, Arc<dyn ProtocolHandler>>;
 
 /// Answers the requests of a service's wire protocol: the request bytes in, the answer bytes
 /// (or a typed error) out. Implemented for closures `Fn(Vec<u8>) -> impl Future<Output =

@@ -3,13 +3,13 @@ use std::sync::{Arc, OnceLock};
 use async_trait::async_trait;
 use mabeam_actors::AgentRef;
 
-use super::{ClusterRegistry, AGENT_NAME};
 use crate::gossip::schema;
 use crate::kernel::{NodeContext, NodeService, ServiceError};
+use crate::registry::{ClusterRegistry, AGENT_NAME};
 
 /// The registry service: announces the agent types the node hosts and runs the
 /// `mabeam.registry` agent (cluster-wide names, singletons, one-per-node agents), which
-/// publishes the node's [`RegistryReader`](super::RegistryReader).
+/// publishes the node's [`RegistryReader`](crate::registry::RegistryReader).
 #[derive(Debug)]
 pub(crate) struct RegistryService {
     /// The gossip value of the hosted types.
@@ -38,7 +38,7 @@ impl NodeService for RegistryService {
         let (gossip, membership, types, shared) = (
             ctx.gossip().clone(),
             ctx.membership().clone(),
-            ctx.types().clone(),
+            ctx.host().clone(),
             ctx.registry().clone(),
         );
         let agent = ctx

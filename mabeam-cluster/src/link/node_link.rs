@@ -10,21 +10,18 @@ use ractor::ActorRef;
 use ractor_cluster::NodeId;
 
 use super::outbox::Outbox;
-use super::{AgentTypes, GatewayMsg, RemoteError, GATEWAY_GROUP};
-use crate::views::{ConnectionsReader, MembershipReader, RegistryReader};
+use super::{GatewayMsg, RemoteError, GATEWAY_GROUP};
+use crate::views::{ConnectionsReader, MembershipReader};
 
-/// What a [`ClusterRef`](super::ClusterRef) needs from its node (shared by every ref of that
-/// node): the membership (placement), the sessions, the agent types, and per peer the
-/// gateway's address and the outbox of casts and signals.
+/// How this node reaches other nodes' gateways: per peer, the gateway's address (cached per
+/// transport session) and the outbox of casts and signals; calls to service protocols.
+/// Shared by everything that sends (the cluster handles, placement, signals).
 #[derive(Debug)]
 pub(crate) struct NodeLink {
     pub(crate) node: String,
     pub(crate) system: AgentSystem,
     pub(crate) membership: MembershipReader,
     pub(crate) connections: ConnectionsReader,
-    pub(crate) types: AgentTypes,
-    /// Where singletons and one-per-node agents run.
-    pub(crate) registry: RegistryReader,
     gateways: Mutex<HashMap<String, (NodeId, ActorRef<GatewayMsg>)>>,
     outboxes: Mutex<HashMap<String, Outbox>>,
     /// Links cut by fault injection (tests only).
@@ -38,8 +35,6 @@ impl NodeLink {
         system: AgentSystem,
         membership: MembershipReader,
         connections: ConnectionsReader,
-        types: AgentTypes,
-        registry: RegistryReader,
         #[cfg(feature = "testkit")] faults: Option<crate::link_filter::LinkFilter>,
     ) -> Self {
         Self {
@@ -47,8 +42,6 @@ impl NodeLink {
             system,
             membership,
             connections,
-            types,
-            registry,
             gateways: Mutex::default(),
             outboxes: Mutex::default(),
             #[cfg(feature = "testkit")]
