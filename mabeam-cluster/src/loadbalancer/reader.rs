@@ -1,7 +1,8 @@
 use std::sync::Arc;
 
-use arc_swap::ArcSwap;
 use mabeam_core::placement::Candidate;
+
+use crate::kernel::View;
 
 /// One scoring of the cluster's nodes by the load balancer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -14,19 +15,25 @@ pub struct NodeScores {
 }
 
 /// The load balancer's latest [`NodeScores`], readable from anywhere without a lock or a
-/// mailbox hop (an atomically swapped snapshot). Cheap to clone.
+/// mailbox hop, and waited on with [`wait_for`](Self::wait_for). Cheap to clone.
 #[derive(Debug, Clone, Default)]
 pub struct LoadBalancerReader {
-    scores: Arc<ArcSwap<NodeScores>>,
+    scores: View<NodeScores>,
 }
 
 impl LoadBalancerReader {
     /// The latest scores (version 0 with no candidates before the first scoring).
     pub fn scores(&self) -> Arc<NodeScores> {
-        self.scores.load_full()
+        self.scores.get()
+    }
+
+    /// Waits until the scores satisfy `condition` (checked at once, then after every new
+    /// scoring) and returns them.
+    pub async fn wait_for(&self, condition: impl FnMut(&NodeScores) -> bool) -> Arc<NodeScores> {
+        self.scores.wait_for(condition).await
     }
 
     pub(super) fn publish(&self, scores: NodeScores) {
-        self.scores.store(Arc::new(scores));
+        self.scores.publish(scores);
     }
 }
