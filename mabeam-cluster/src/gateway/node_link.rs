@@ -9,7 +9,7 @@ use ractor::rpc::CallResult;
 use ractor::ActorRef;
 use ractor_cluster::NodeId;
 
-use super::outbox::Outbox;
+use super::outbox::{LinkCut, Outbox};
 use super::{AgentTypes, GatewayMsg, RemoteError, GATEWAY_GROUP};
 use crate::connections::ConnectionsReader;
 use crate::registry::RegistryReader;
@@ -76,6 +76,22 @@ impl NodeLink {
         false
     }
 
+    /// What an outbox to `peer` watches to stop at a cut.
+    fn link_cut(&self, peer: &str) -> LinkCut {
+        #[cfg(feature = "testkit")]
+        return LinkCut {
+            filter: self
+                .faults
+                .clone()
+                .zip(self.membership.member(peer).map(|m| m.gossip_addr)),
+        };
+        #[cfg(not(feature = "testkit"))]
+        {
+            let _ = peer;
+            LinkCut::default()
+        }
+    }
+
     fn unreachable(peer: &str, reason: &str) -> RemoteError {
         RemoteError::NodeUnreachable {
             node: peer.to_owned(),
@@ -122,7 +138,13 @@ impl NodeLink {
                 return Ok(outbox.clone());
             }
         }
-        let outbox = Outbox::start(self.node.clone(), peer.to_owned(), node_id, gateway);
+        let outbox = Outbox::start(
+            self.node.clone(),
+            peer.to_owned(),
+            node_id,
+            gateway,
+            self.link_cut(peer),
+        );
         outboxes.insert(peer.to_owned(), outbox.clone());
         Ok(outbox)
     }
