@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use mabeam_actors::agent;
 use mabeam_benches::node_procs::{exit_with_parent, free_tcp, free_udp, Peer};
 use mabeam_benches::{fmt_ns, median, print_latency_table};
-use mabeam_cluster::gateway::{ClusterRef, GATEWAY_GROUP};
+use mabeam_cluster::gateway::ClusterRef;
 use mabeam_cluster::placement::TypePlacement;
 use mabeam_cluster::{MemberStatus, Node};
 use mabeam_core::health::Thresholds;
@@ -86,28 +86,24 @@ fn run_b(seed: String) {
     });
 }
 
-/// Waits until `a` sees both nodes up, a session with `b`, both gateways, and both nodes
-/// scored by its load balancer.
+/// Waits until `a` sees both nodes up with a session with `b` and its gateway
+/// ([`Node::ready`]), and both nodes scored by its load balancer.
 async fn until_meshed(node: &Node) {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let up = node
-            .membership()
-            .members()
-            .iter()
-            .filter(|m| m.status == MemberStatus::Up)
-            .count();
-        let gateways = ractor::pg::get_members(&GATEWAY_GROUP.to_owned()).len();
-        let sessions = node.connections().connected().len();
-        let scored = node.load_balancer().scores().candidates.len();
-        if (up, sessions, gateways, scored) == (2, 1, 2, 2) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "not meshed within {PATIENCE:?}: {up} up, {sessions} sessions, {gateways} gateways"
+    if tokio::time::timeout(PATIENCE, node.ready(2)).await.is_err() {
+        panic!(
+            "not meshed within {PATIENCE:?}: members {:?}, sessions {:?}",
+            node.membership().members(),
+            node.connections().connected()
         );
-        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let scored = node
+        .load_balancer()
+        .wait_for(|scores| scores.candidates.len() == 2);
+    if tokio::time::timeout(PATIENCE, scored).await.is_err() {
+        panic!(
+            "the load balancer did not score both nodes within {PATIENCE:?}: {:?}",
+            node.load_balancer().scores()
+        );
     }
 }
 

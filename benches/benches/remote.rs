@@ -42,11 +42,12 @@ use mabeam_actors::remote::{decode_reply, encode_request, serve_encoded};
 use mabeam_benches::node_procs::{exit_with_parent, free_tcp, free_udp, Peer};
 use mabeam_benches::{fmt_ns, fmt_rate, median, percentile, print_latency_table, Bound, Ratio};
 use mabeam_cluster::gateway::{ClusterRef, GatewayMsg, RemoteError, GATEWAY_GROUP};
-use mabeam_cluster::{MemberStatus, Node};
+use mabeam_cluster::Node;
 use mabeam_core::{codec, wire, Lane, Signal, Topic};
 use ractor::rpc::CallResult;
-use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
+use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
 use ractor_cluster::RactorClusterMessage;
+use tokio::sync::watch;
 
 /// The `pg` group of the raw baseline actor.
 const RAW_GROUP: &str = "bench.raw";
@@ -347,19 +348,62 @@ fn remote_member<M: ractor::Message>(group: &str) -> Option<ActorRef<M>> {
         .map(Into::into)
 }
 
-/// Waits until `a` sees both nodes up, a session with `b`, both gateways and `b`'s raw actors.
+/// Tells a waiter that a `pg` group it watches changed (ractor's `pg::monitor` notifies an
+/// actor).
+struct PgWatch;
+
+/// [`PgWatch`] takes no messages, only `pg` notifications.
+enum NoMsg {}
+
+impl ractor::Message for NoMsg {}
+
+impl Actor for PgWatch {
+    type Msg = NoMsg;
+    /// Bumped on every change of a watched group.
+    type State = watch::Sender<u64>;
+    type Arguments = watch::Sender<u64>;
+
+    async fn pre_start(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        changes: Self::Arguments,
+    ) -> Result<Self::State, ActorProcessingErr> {
+        Ok(changes)
+    }
+
+    async fn handle_supervisor_evt(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        event: SupervisionEvent,
+        changes: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        if let SupervisionEvent::ProcessGroupChanged(_) = event {
+            changes.send_modify(|n| *n += 1);
+        }
+        Ok(())
+    }
+}
+
+/// Waits until `a` sees both nodes up with a session with `b` and its gateway
+/// ([`Node::ready`]), then until `pg` holds `b`'s raw actors (told by `pg::monitor`).
 async fn until_meshed(node: &Node) -> Remote {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let up = node
-            .membership()
-            .members()
-            .iter()
-            .filter(|m| m.status == MemberStatus::Up)
-            .count();
-        let gateways = ractor::pg::get_members(&GATEWAY_GROUP.to_owned()).len();
-        let sessions = node.connections().connected().len();
-        if (up, sessions, gateways) == (2, 1, 2) {
+    if tokio::time::timeout(PATIENCE, node.ready(2)).await.is_err() {
+        panic!(
+            "not meshed within {PATIENCE:?}: members {:?}, sessions {:?}",
+            node.membership().members(),
+            node.connections().connected()
+        );
+    }
+    let (changes, mut changed) = watch::channel(0u64);
+    let (watcher, _) = Actor::spawn(None, PgWatch, changes)
+        .await
+        .expect("the pg watcher starts");
+    for group in [RAW_GROUP, FWD_TASK_GROUP, FWD_PORT_GROUP, RAW_BYTES_GROUP] {
+        ractor::pg::monitor(group.to_owned(), watcher.get_cell());
+    }
+    let remote = async {
+        loop {
+            changed.borrow_and_update();
             if let (Some(direct), Some(fwd_task), Some(fwd_port), Some(bytes), Some(gateway)) = (
                 remote_member(RAW_GROUP),
                 remote_member(FWD_TASK_GROUP),
@@ -375,14 +419,13 @@ async fn until_meshed(node: &Node) -> Remote {
                     gateway,
                 };
             }
+            // The watcher lives until stopped below: the channel stays open.
+            let _ = changed.changed().await;
         }
-        assert!(
-            Instant::now() < deadline,
-            "not meshed within {PATIENCE:?}: {up} up, sessions {:?}, {gateways} gateways",
-            node.connections().connected()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    };
+    let remote = tokio::time::timeout(PATIENCE, remote).await;
+    watcher.stop(None);
+    remote.unwrap_or_else(|_| panic!("b's raw actors not in pg within {PATIENCE:?}"))
 }
 
 /// The first `echo-N` id whose owner is `owner`.
@@ -1009,9 +1052,7 @@ fn main() {
     });
     let node = Arc::new(node);
     let b_pid = b.id();
-    let remote = rt
-        .block_on(async { tokio::time::timeout(PATIENCE, until_meshed(&node)).await })
-        .expect("meshed in time");
+    let remote = rt.block_on(until_meshed(&node));
     println!("meshed after {:?}", started.elapsed());
     mabeam_benches::in_worker(&rt, async move {
         tokio::time::timeout(Duration::from_secs(300), bench(node, remote, b_pid))

@@ -6,7 +6,9 @@
 //! partition would: its gossip datagrams to and from them are dropped at its socket, and no
 //! mabeam traffic crosses its transport sessions with them — calls and casts to them fail
 //! with [`RemoteError::NodeUnreachable`](crate::RemoteError::NodeUnreachable) without being
-//! sent, service protocol calls too, and the batches they send it are dropped unanswered.
+//! sent, service protocol calls too; casts and signals queued for them before the cut are
+//! dropped (their outbox closes, as it does when a session fails); and the batches they send
+//! it are dropped unanswered.
 //! The sessions themselves stay open, as TCP connections do through a real partition until
 //! they time out. Cut a pair on both of its nodes (as the helpers in the tests do) for a cut
 //! both ways.

@@ -175,8 +175,7 @@ async fn start(name: &str, seed: Option<String>) -> Node {
 /// ballast) far above the others.
 async fn until_ready(node: &Node, n: usize) {
     peers::until_meshed(node, n).await;
-    peers::wait_until("the load balancer scores `c` with its ballast", || {
-        let scores = node.load_balancer().scores();
+    let scored = node.load_balancer().wait_for(|scores| {
         let loads: BTreeMap<&str, u64> = scores
             .candidates
             .iter()
@@ -187,8 +186,14 @@ async fn until_ready(node: &Node, n: usize) {
             && loads
                 .iter()
                 .all(|(node, load)| *node == "c" || *load < BALLAST as u64 / 2)
-    })
-    .await;
+    });
+    if tokio::time::timeout(PATIENCE, scored).await.is_err() {
+        panic!(
+            "{}: the load balancer never scored `c` with its ballast: {:?}",
+            node.name(),
+            node.load_balancer().scores()
+        );
+    }
 }
 
 /// Adds 1 to every placed agent from `node`, and checks where each one runs.

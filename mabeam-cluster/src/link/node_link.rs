@@ -9,7 +9,7 @@ use ractor::rpc::CallResult;
 use ractor::ActorRef;
 use ractor_cluster::NodeId;
 
-use super::outbox::Outbox;
+use super::outbox::{LinkCut, Outbox};
 use super::{GatewayMsg, RemoteError, GATEWAY_GROUP};
 use crate::views::{ConnectionsReader, MembershipReader};
 
@@ -20,6 +20,8 @@ use crate::views::{ConnectionsReader, MembershipReader};
 pub(crate) struct NodeLink {
     pub(crate) node: String,
     pub(crate) system: AgentSystem,
+    /// Maps a peer to its gossip address, for the links fault injection cuts.
+    #[cfg_attr(not(feature = "testkit"), allow(dead_code))]
     pub(crate) membership: MembershipReader,
     pub(crate) connections: ConnectionsReader,
     gateways: Mutex<HashMap<String, (NodeId, ActorRef<GatewayMsg>)>>,
@@ -65,6 +67,22 @@ impl NodeLink {
     #[cfg(not(feature = "testkit"))]
     pub(crate) fn is_cut(&self, _peer: &str) -> bool {
         false
+    }
+
+    /// What an outbox to `peer` watches to stop at a cut.
+    fn link_cut(&self, peer: &str) -> LinkCut {
+        #[cfg(feature = "testkit")]
+        return LinkCut {
+            filter: self
+                .faults
+                .clone()
+                .zip(self.membership.member(peer).map(|m| m.gossip_addr)),
+        };
+        #[cfg(not(feature = "testkit"))]
+        {
+            let _ = peer;
+            LinkCut::default()
+        }
     }
 
     fn unreachable(peer: &str, reason: &str) -> RemoteError {
@@ -113,7 +131,13 @@ impl NodeLink {
                 return Ok(outbox.clone());
             }
         }
-        let outbox = Outbox::start(self.node.clone(), peer.to_owned(), node_id, gateway);
+        let outbox = Outbox::start(
+            self.node.clone(),
+            peer.to_owned(),
+            node_id,
+            gateway,
+            self.link_cut(peer),
+        );
         outboxes.insert(peer.to_owned(), outbox.clone());
         Ok(outbox)
     }

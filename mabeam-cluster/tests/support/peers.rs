@@ -11,37 +11,25 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use mabeam_cluster::{MemberStatus, Node};
+use mabeam_cluster::Node;
 
 #[path = "ports.rs"]
 mod ports;
 
 pub use ports::{free_tcp, free_udp, PATIENCE};
 
-/// Waits until `node` sees `n` members up, a transport session with each of the others and
-/// all their gateways.
+/// Waits until `node` sees `n` members up and has a transport session with each of the
+/// others whose gateway it knows ([`Node::ready`]), for at most [`PATIENCE`].
 pub async fn until_meshed(node: &Node, n: usize) {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
-        let up = node
-            .membership()
-            .members()
-            .iter()
-            .filter(|m| m.status == MemberStatus::Up)
-            .count();
-        let gateways = ractor::pg::get_members(&mabeam_cluster::gateway::GATEWAY_GROUP.to_owned());
-        if up == n && node.connections().connected().len() == n - 1 && gateways.len() == n {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{}: not meshed: {:?}, sessions {:?}, {} gateways",
+    if tokio::time::timeout(PATIENCE, node.ready(n)).await.is_err() {
+        panic!(
+            "{}: not meshed with {n} nodes within {PATIENCE:?}: members {:?}, sessions (gateway \
+             known or not) {:?}",
             node.name(),
             node.membership().members(),
-            node.connections().connected(),
-            gateways.len()
+            // The sessions as they are now.
+            node.connections().wait_for(|_| true).await
         );
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

@@ -15,8 +15,7 @@ use std::sync::{mpsc, Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use mabeam_actors::agent;
-use mabeam_cluster::gateway::GATEWAY_GROUP;
-use mabeam_cluster::{MemberStatus, Node};
+use mabeam_cluster::Node;
 
 #[path = "ports.rs"]
 mod ports;
@@ -139,17 +138,18 @@ async fn execute(node: &Node, admin: SocketAddr, words: &[&str]) -> Result<Strin
         r.map(|n| n.to_string()).map_err(|e| e.to_string())
     };
     match words {
-        ["meshed", n] => {
+        ["ready", n] => {
             let n = num(n)? as usize;
-            let up = node
-                .membership()
-                .members()
-                .iter()
-                .filter(|m| m.status == MemberStatus::Up)
-                .count();
-            let gateways = ractor::pg::get_members(&GATEWAY_GROUP.to_owned()).len();
-            let meshed = up == n && node.connections().connected().len() == n - 1 && gateways == n;
-            Ok(if meshed { "yes" } else { "no" }.to_owned())
+            // Less than the coordinator waits for an answer, so it reads why.
+            let patience = PATIENCE * 3 / 4;
+            match tokio::time::timeout(patience, node.ready(n)).await {
+                Ok(()) => Ok(String::new()),
+                Err(_) => Err(format!(
+                    "not ready with {n} nodes within {patience:?}: members {:?}, sessions {:?}",
+                    node.membership().members(),
+                    node.connections().connected()
+                )),
+            }
         }
         ["start_singleton", name] => node
             .start_singleton::<Counter>(*name)
@@ -380,21 +380,13 @@ pub fn wait_until<T>(what: &str, mut check: impl FnMut() -> Result<T, String>) -
     }
 }
 
-/// Waits until every live node sees all the live nodes up, with a session and a gateway each.
+/// Waits until every live node sees all the live nodes up, with a session and a gateway each
+/// ([`Node::ready`] on each node, bounded there by [`PATIENCE`]).
 pub fn wait_meshed(nodes: &mut [NodeProc]) {
     let n = nodes.iter().filter(|n| n.is_alive()).count();
-    wait_until(&format!("{n} nodes meshed"), || {
-        let answers: Vec<(String, String)> = nodes
-            .iter_mut()
-            .filter(|node| node.is_alive())
-            .map(|node| (node.name.clone(), node.ask(&format!("meshed {n}"))))
-            .collect();
-        if answers.iter().all(|(_, a)| a == "yes") {
-            Ok(())
-        } else {
-            Err(format!("{answers:?}"))
-        }
-    })
+    for node in nodes.iter_mut().filter(|node| node.is_alive()) {
+        node.ask(&format!("ready {n}"));
+    }
 }
 
 /// The live nodes running agent `id`.
