@@ -32,8 +32,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use mabeam_actors::agent;
-use mabeam_cluster::gateway::GATEWAY_GROUP;
-use mabeam_cluster::{MemberStatus, Node};
+use mabeam_cluster::Node;
 use tracing_subscriber::EnvFilter;
 
 /// The longest any wait lasts before the example gives up.
@@ -99,30 +98,19 @@ async fn start_node(
     Ok(builder.start().await?)
 }
 
-/// Waits until `node` sees all three nodes up, has a transport session with the other two,
-/// and knows their gateways.
+/// Waits until `node` sees all three nodes up and can call the other two (told by the node's
+/// views, not polled), within `PATIENCE`.
 async fn until_cluster_ready(node: &Node) -> Result<(), String> {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let up = node
-            .membership()
-            .members()
-            .iter()
-            .filter(|m| m.status == MemberStatus::Up)
-            .count();
-        let sessions = node.connections().connected().len();
-        let gateways = ractor::pg::get_members(&GATEWAY_GROUP.to_owned()).len();
-        if up == 3 && sessions == 2 && gateways == 3 {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(format!(
-                "{}: no cluster after {PATIENCE:?} ({up} up, {sessions} sessions, {gateways} gateways)",
-                node.name()
-            ));
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    tokio::time::timeout(PATIENCE, node.ready(3))
+        .await
+        .map_err(|_| {
+            format!(
+                "{}: no cluster after {PATIENCE:?}: {:?}, sessions with {:?}",
+                node.name(),
+                node.membership().members(),
+                node.connections().connected()
+            )
+        })
 }
 
 /// Runs one command of the line protocol on `node`; the answer is one line.
