@@ -7,7 +7,7 @@
 //!
 //! 1. `hash → b`: an `Echo` whose hash owner is `b` (one hop; the baseline);
 //! 2. `placed, owner a → host b`: an `OnB` whose hash owner is `a`: `a`'s directory, then a
-//!    `GatewayMsg::Directory` relay to `b` (one hop);
+//!    relay to `b` over the placement service's `mabeam.directory` protocol (one hop);
 //! 3. `placed, owner b = host b`: an `OnB` whose hash owner is `b`: the gateway's fast path (the
 //!    agent is active there, so no directory lookup) (one hop);
 //! 4. `placed, owner b → host a`: an `OnA` whose hash owner is `b`: to `b`, whose directory

@@ -10,7 +10,7 @@
 //! | `POST /debug/partition` | only in a `testkit` build with fault injection on: body `["127.0.0.1:7003", ...]` cuts the links (gossip and transport) to those peers; `200` |
 //! | `POST /debug/heal` | only in a `testkit` build with fault injection on: restores every link; `200` |
 //! | a route of an application's service | what the service answers |
-//! | anything else | `404` (`405` for a path served with another method) |
+//! | anything else | `404` for a `GET`, `405` for any other method |
 //!
 //! The membership report also lists `connected`: the peers with an authenticated transport
 //! session (see [`connections`](crate::connections)).

@@ -11,7 +11,7 @@
 //! | [`Discovery::srv`] | every target and port of an SRV name | `--srv NAME` |
 //! | [`Discovery::multicast`] | the nodes whose authenticated beacons arrive on a UDP multicast group ([`MulticastConfig`]) | `--multicast [GROUP:PORT] --multicast-secret SECRET` |
 //!
-//! The [`DiscoveryAgent`] (`mabeam.discovery`) runs them every discovery interval (default
+//! The discovery agent (`mabeam.discovery`) runs them every discovery interval (default
 //! 5 s, [`NodeBuilder::discovery_interval`]): it looks up every seed, DNS and SRV name again
 //! (each on its own schedule, so a slow DNS server never holds up the others), announces the
 //! node on the multicast group, and asks the gossip layer to contact every discovered address

@@ -4,16 +4,18 @@
 //! the ractor `pg` group [`GATEWAY_GROUP`], which ractor_cluster shares with every connected
 //! node. A remote call is an envelope — agent type, agent id, timeout, and the request in the
 //! agent's wire form (`#[agent(remote)]`), encoded with mabeam's versioned msgpack codec —
-//! sent as one RPC to the owner's gateway. The gateway runs it on the agent (activating the
-//! agent if it is not running: virtual activation) in a task of its own, so a slow or
-//! panicking action never blocks or takes down the gateway, and sends back the encoded result
-//! or a typed [`RemoteError`].
+//! sent as one RPC to the owner's gateway. The gateway hands it to the agent, which answers
+//! the caller itself with the encoded result or a typed [`RemoteError`]; an agent that is not
+//! running is activated first (virtual activation) in a task of its own. The gateway never
+//! awaits an agent, so a slow or panicking action never blocks or takes down the gateway. The
+//! gateway also serves the node's services' wire protocols
+//! ([`GatewayMsg::Service`]).
 //!
 //! Callers use a [`ClusterRef`] (from [`Node::agent`](crate::Node::agent)): the same typed
 //! methods `#[agent]` generates for a local `AgentRef` (`node.agent::<Counter>(id).add(5).await`,
 //! a [`ClusterCall`] with its own `.timeout(..)`), or the same request structs
-//! (`request(CounterAdd { by: 5 })`); the owner found by placement, the local path (no
-//! encoding) when the owner is this node.
+//! (`request(CounterAdd { by: 5 })`); where the agent runs is the node's one locator's answer,
+//! and the call takes the local path (no encoding) when that is this node.
 
 mod actor;
 mod call_path;

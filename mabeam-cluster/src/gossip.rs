@@ -1,7 +1,7 @@
 //! The node's gossip layer: a chitchat instance (UDP gossip, phi-accrual failure detection) that
 //! can be replaced by a new incarnation of the same node when the cluster has declared the
 //! current one down; its UDP transport measures heartbeat round trips and, in tests, cuts links.
-//! [`schema`] holds every key a node gossips.
+//! Its `schema` module holds every key a node gossips.
 
 mod handle;
 mod newest;

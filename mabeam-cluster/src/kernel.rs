@@ -7,7 +7,8 @@
 //! endpoint, and any service an application adds. The kernel starts them in order with a
 //! [`NodeContext`] and stops them in reverse; each can serve a wire [`Protocol`] (multiplexed
 //! by the gateway), contribute [`AdminRoute`]s and announce gossip keys. State that others
-//! read is a [`View`]: read without a lock, waited on with [`View::wait_for`].
+//! read is a [`View`](crate::View): read without a lock, waited on with
+//! [`View::wait_for`](crate::View::wait_for).
 
 mod admin_route;
 mod boot;

@@ -43,7 +43,7 @@
 //! Calls go through a [`ClusterRef`] ([`Node::agent`]): one locator decides where the agent
 //! runs, the local path takes no encoding, a remote call is one RPC to the owner's gateway.
 //! [`config`] has [`Config`], the node's settings as one type (serde and clap, one set of
-//! defaults). With the `testkit` cargo feature, [`testkit`] cuts and heals links in tests.
+//! defaults). With the `testkit` cargo feature, the `testkit` module cuts and heals links in tests.
 //! The `mabeam` binary runs a node (`mabeam node ...`) and shows a cluster (`mabeam status`).
 #![warn(
     missing_docs,

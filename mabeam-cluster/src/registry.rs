@@ -22,7 +22,7 @@
 //!   hosting the type runs its own copy, a node joining later too. `node.agent::<A>(name)`
 //!   reaches this node's copy, [`Node::agent_on`](crate::Node::agent_on) another node's.
 //!
-//! The `mabeam.registry` agent ([`ClusterRegistry`]) does the work on each node, every
+//! The `mabeam.registry` agent does the work on each node, every
 //! gossip interval and on every membership change; [`RegistryReader`] is its state for
 //! readers.
 

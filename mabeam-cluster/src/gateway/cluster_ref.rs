@@ -29,9 +29,11 @@ const PORT_MARGIN: Duration = Duration::from_secs(1);
 ///
 /// Calls read as on a local `AgentRef`: the typed methods `#[agent]` generates
 /// (`counter.add(5).await`, returning a [`ClusterCall`](super::ClusterCall)), or the same
-/// request structs (`counter.request(CounterAdd { by: 5 })`). The owner is the rendezvous-hash
-/// owner among the `up` members; when it is this node, the call takes the local path (no
-/// encoding).
+/// request structs (`counter.request(CounterAdd { by: 5 })`). Where the agent runs is the node's
+/// locator's answer (see [`owner`](Self::owner)): the pinned node, where the registry runs a
+/// singleton or one-per-node agent, or the rendezvous-hash owner among the members not yet
+/// declared down (and, for a type with a placement rule, where that owner's directory put it).
+/// When it is this node, the call takes the local path (no encoding).
 ///
 /// While the owner is unreachable (suspected by the failure detector, not yet declared down)
 /// calls fail at once with [`RemoteError::NodeUnreachable`]: its agents stay where they are

@@ -1,9 +1,9 @@
 use mabeam_core::placement::{AgentKey, HostReport};
 use serde::{Deserialize, Serialize};
 
-/// What one node's placement asks another's, through the gateway (`GatewayMsg::Directory`,
-/// encoded with the versioned codec). The reply is an encoded
-/// `Result<DirectoryReply, RemoteError>`.
+/// What one node's placement asks another's: a request of the placement service's wire
+/// protocol, `mabeam.directory` (sent as a `GatewayMsg::Service`, encoded with the versioned
+/// codec). The answer is an encoded [`DirectoryReply`], or a `RemoteError` in the outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum DirectoryRequest {
     /// Does the receiver host this strategy-placed agent? (A hash owner asks the nodes that
