@@ -51,6 +51,15 @@ pub(crate) const BACKLOG: &str = "mabeam.backlog";
 /// The node's CPU use, in percent.
 pub(crate) const CPU: &str = "mabeam.cpu";
 
+/// The prefix of every key of the node's own services.
+const RESERVED_PREFIX: &str = "mabeam.";
+
+/// Whether `key` belongs to the node's own services (an application's service may not
+/// announce it).
+pub(crate) fn is_reserved(key: &str) -> bool {
+    key.starts_with(RESERVED_PREFIX)
+}
+
 /// What a node announces under [`STATUS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Announced {

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use mabeam_actors::AgentSystem;
 
-use super::AdminRoute;
+use super::{AdminRoute, ServiceError};
 use crate::gateway::CallPath;
 use crate::gossip::Gossip;
 use crate::hosting::Host;
@@ -135,9 +135,14 @@ impl NodeContext {
 
     /// Announces `value` under gossip key `key` for this node (every node reads it with
     /// [`gossip_value`](Self::gossip_value) within a few gossip intervals). Keys starting
-    /// with `mabeam.` belong to the node's own services.
-    pub async fn announce(&self, key: &str, value: &str) {
+    /// with `mabeam.` belong to the node's own services: announcing one is refused with
+    /// [`ServiceError::ReservedKey`].
+    pub async fn announce(&self, key: &str, value: &str) -> Result<(), ServiceError> {
+        if crate::gossip::schema::is_reserved(key) {
+            return Err(ServiceError::ReservedKey(key.to_owned()));
+        }
         self.inner.gossip.set_self(key, value).await;
+        Ok(())
     }
 
     /// What the newest incarnation of `node` announces under `key`, as gossip has it here.

@@ -56,7 +56,8 @@ pub trait NodeService: Send + Sync + 'static {
 
     /// Gossip keys and their first values, announced from the node's first gossip round (read
     /// before [`start`](Self::start)). Keys starting with `mabeam.` belong to the node's own
-    /// services.
+    /// services: an application's service announcing one fails the node's start with
+    /// [`ServiceError::ReservedKey`].
     fn gossip_keys(&self) -> Vec<(String, String)> {
         Vec::new()
     }
@@ -99,6 +100,12 @@ pub enum ServiceError {
         /// Why.
         reason: String,
     },
+    /// A gossip key of the node's own services (starting with `mabeam.`) was announced by
+    /// an application's service.
+    #[error(
+        "gossip key `{0}` is reserved for the node's own services (keys starting with `mabeam.`)"
+    )]
+    ReservedKey(String),
     /// Anything else.
     #[error("{0}")]
     Failed(Box<dyn std::error::Error + Send + Sync>),

@@ -360,6 +360,19 @@ impl NodeBuilder {
             registry_agent.clone(),
         )));
         services.push(Box::new(PassivationService::new(config.idle_timeout())));
+        // An application's service may not announce the node's own keys.
+        for service in &added {
+            if let Some((key, _)) = service
+                .gossip_keys()
+                .into_iter()
+                .find(|(key, _)| crate::gossip::schema::is_reserved(key))
+            {
+                return Err(NodeError::Service {
+                    service: service.name(),
+                    source: crate::ServiceError::ReservedKey(key),
+                });
+            }
+        }
         services.extend(added);
         #[cfg(feature = "testkit")]
         if let Some(filter) = faults {
