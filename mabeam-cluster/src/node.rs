@@ -270,26 +270,29 @@ impl Node {
     pub async fn ready(&self, members: usize) {
         let ctx = self.ctx();
         loop {
-            let up: Vec<String> = ctx
+            let (version, view) = ctx
                 .membership()
-                .wait_for(|view| {
+                .wait_for_versioned(|view| {
                     view.iter().filter(|m| m.status == MemberStatus::Up).count() >= members
                         && view
                             .iter()
                             .any(|m| m.node == ctx.name() && m.status == MemberStatus::Up)
                 })
-                .await
-                .iter()
-                .filter(|m| m.status == MemberStatus::Up && m.node != ctx.name())
-                .map(|m| m.node.clone())
-                .collect();
+                .await;
             if !self.transport {
                 return;
             }
-            // The sessions, unless the membership changes first.
+            let up: Vec<&str> = view
+                .iter()
+                .filter(|m| m.status == MemberStatus::Up && m.node != ctx.name())
+                .map(|m| m.node.as_str())
+                .collect();
+            // The sessions, unless the membership changes first (then look again).
             tokio::select! {
-                _ = ctx.sessions().wait_for(|sessions| up.iter().all(|peer| sessions.get(peer).is_some_and(|s| s.gateway))) => return,
-                _ = ctx.membership().changed() => {}
+                _ = ctx.sessions().wait_for(|sessions| {
+                    up.iter().all(|peer| sessions.get(*peer).is_some_and(|s| s.gateway))
+                }) => return,
+                _ = ctx.membership().changed_since(version) => {}
             }
         }
     }

@@ -120,11 +120,7 @@ impl Kernel {
             if let Err(source) = service.start(&ctx).await {
                 let service = service.name();
                 tracing::error!(node = %name, service, %source, "a service failed to start");
-                Self::stop_services(&ctx, &mut services[..at]).await;
-                ctx.gossip().shutdown().await;
-                if owns_system {
-                    system.shutdown().await;
-                }
+                Self::abandon(&ctx, &mut services[..at], owns_system).await;
                 return Err(KernelError::Service { service, source });
             }
             let service = &services[at];
@@ -142,7 +138,7 @@ impl Kernel {
             }
             tracing::debug!(node = %name, service = service.name(), "service started");
         }
-        let (gateway, _) = Actor::spawn(
+        let spawned = Actor::spawn(
             None,
             Gateway,
             GatewayArgs {
@@ -153,8 +149,14 @@ impl Kernel {
                 link: ctx.link().clone(),
             },
         )
-        .await
-        .map_err(|err| KernelError::Gateway(err.to_string()))?;
+        .await;
+        let gateway = match spawned {
+            Ok((gateway, _)) => gateway,
+            Err(err) => {
+                Self::abandon(&ctx, &mut services, owns_system).await;
+                return Err(KernelError::Gateway(err.to_string()));
+            }
+        };
         tracing::info!(
             node = %name,
             generation = ctx.generation(),
@@ -190,6 +192,16 @@ impl Kernel {
             ctx.system().shutdown().await;
         }
         tracing::info!(node = %ctx.name(), "left the cluster");
+    }
+
+    /// Undoes a start that failed half-way: stops the services started (in reverse), gossip,
+    /// and the system if the node started it.
+    async fn abandon(ctx: &NodeContext, started: &mut [Box<dyn NodeService>], owns_system: bool) {
+        Self::stop_services(ctx, started).await;
+        ctx.gossip().shutdown().await;
+        if owns_system {
+            ctx.system().shutdown().await;
+        }
     }
 
     async fn stop_services(ctx: &NodeContext, services: &mut [Box<dyn NodeService>]) {

@@ -28,6 +28,19 @@ impl MembershipReader {
         self.members.wait_for(condition).await
     }
 
+    /// [`wait_for`](Self::wait_for) and the view's version (see [`View::wait_for_versioned`]).
+    pub(crate) async fn wait_for_versioned(
+        &self,
+        condition: impl FnMut(&Vec<Member>) -> bool,
+    ) -> (u64, Arc<Vec<Member>>) {
+        self.members.wait_for_versioned(condition).await
+    }
+
+    /// Waits until the view changes after `version`.
+    pub(crate) async fn changed_since(&self, version: u64) {
+        self.members.changed_since(version).await;
+    }
+
     /// Waits for the next change of the view and returns the members then.
     pub async fn changed(&self) -> Arc<Vec<Member>> {
         self.members.changed().await

@@ -115,6 +115,32 @@ impl<T> View<T> {
         }
     }
 
+    /// [`wait_for`](Self::wait_for), with the version read *before* the value: a change
+    /// published after that version may or may not be in the value, but
+    /// [`changed_since`](Self::changed_since) that version never misses it.
+    pub(crate) async fn wait_for_versioned(
+        &self,
+        mut condition: impl FnMut(&T) -> bool,
+    ) -> (u64, Arc<T>) {
+        let mut changes = self.inner.version.subscribe();
+        loop {
+            let version = *changes.borrow_and_update();
+            let value = self.get();
+            if condition(&value) {
+                return (version, value);
+            }
+            if changes.changed().await.is_err() {
+                return (version, value);
+            }
+        }
+    }
+
+    /// Waits until a value newer than `version` is published (at once if one already was).
+    pub(crate) async fn changed_since(&self, version: u64) {
+        let mut changes = self.inner.version.subscribe();
+        let _ = changes.wait_for(|v| *v > version).await;
+    }
+
     /// Waits for the next change and returns the value then.
     pub async fn changed(&self) -> Arc<T> {
         let mut changes = self.inner.version.subscribe();
