@@ -281,13 +281,13 @@ fn hosts_seen_by(peer: &Peer) -> BTreeMap<String, String> {
 }
 
 async fn until_down(node: &Node, peer: &str) {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while node.membership().status(peer) != Some(MemberStatus::Down) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{peer} never went down"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    let down = node.membership().wait_for(|members| {
+        members
+            .iter()
+            .any(|m| m.node == peer && m.status == MemberStatus::Down)
+    });
+    if tokio::time::timeout(PATIENCE, down).await.is_err() {
+        panic!("{peer} never went down: {:?}", node.membership().members());
     }
 }
 

@@ -70,14 +70,16 @@ async fn an_embedded_node_lists_what_it_discovered() {
         .start()
         .await
         .expect("the node starts");
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while node.membership().status("peer") != Some(MemberStatus::Up) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
+    let peer_up = node.membership().wait_for(|members| {
+        members
+            .iter()
+            .any(|m| m.node == "peer" && m.status == MemberStatus::Up)
+    });
+    if tokio::time::timeout(PATIENCE, peer_up).await.is_err() {
+        panic!(
             "the peer behind the name is not up within {PATIENCE:?}: {:?}",
             node.membership().members()
         );
-        tokio::time::sleep(Duration::from_millis(GOSSIP_MS)).await;
     }
     assert_eq!(node.discovered().await, [peer_gossip]);
     node.shutdown().await;
