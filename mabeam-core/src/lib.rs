@@ -13,6 +13,8 @@
 //! - [`Snapshot`]: an agent's serialized state, for restore, passivation and migration.
 //! - [`discovery`]: the authenticated multicast beacon nodes announce themselves with.
 //! - [`health`]: cluster health from membership, gossiped metrics and flap history.
+//! - [`history`]: a Jepsen-style checker for recorded histories of replicated counters
+//!   (nothing acknowledged lost, no value going backwards, never two live copies).
 //! - [`membership`]: the membership view every node keeps (statuses, generations, events).
 //! - [`names`]: cluster-wide names, with the conflict policy every node applies alike.
 //! - [`placement`]: which node owns an agent, computed alike on every node (rendezvous hashing).
@@ -42,6 +44,7 @@ mod agent_id;
 pub mod codec;
 pub mod discovery;
 pub mod health;
+pub mod history;
 mod lane;
 pub mod membership;
 pub mod names;
