@@ -16,6 +16,8 @@
 //! - [`membership`]: the membership view every node keeps (statuses, generations, events).
 //! - [`names`]: cluster-wide names, with the conflict policy every node applies alike.
 //! - [`placement`]: which node owns an agent, computed alike on every node (rendezvous hashing).
+//! - [`resolver`]: split-brain resolution — which side of a partition downs which members
+//!   (keep-majority, static quorum, keep-oldest, down-all).
 //! - [`singleton`]: cluster singletons, one-per-node agents and registered names — what each
 //!   node must run.
 //! - [`supervision`]: the OTP restart rules (strategies, restart types, intensity, backoff).
@@ -44,6 +46,7 @@ mod lane;
 pub mod membership;
 pub mod names;
 pub mod placement;
+pub mod resolver;
 mod signal;
 pub mod singleton;
 mod snapshot;
