@@ -20,6 +20,8 @@
 //! - [`placement`]: which node owns an agent, computed alike on every node (rendezvous hashing).
 //! - [`replication`]: replicated agent state — versions, acknowledgement quorums, fencing of a
 //!   replaced owner, and the copy a new owner restores from.
+//! - [`resolver`]: split-brain resolution — which side of a partition downs which members
+//!   (keep-majority, static quorum, keep-oldest, down-all).
 //! - [`singleton`]: cluster singletons, one-per-node agents and registered names — what each
 //!   node must run.
 //! - [`supervision`]: the OTP restart rules (strategies, restart types, intensity, backoff).
@@ -50,6 +52,7 @@ pub mod membership;
 pub mod names;
 pub mod placement;
 pub mod replication;
+pub mod resolver;
 mod signal;
 pub mod singleton;
 mod snapshot;
