@@ -116,10 +116,10 @@ impl Locator {
                 })?;
         if owner != self.node {
             if self.membership.is_unreachable(&owner) {
-                return Err(RemoteError::NodeUnreachable {
-                    node: owner,
-                    reason: "unreachable (not yet declared down)".to_owned(),
-                });
+                return Err(RemoteError::not_sent(
+                    owner,
+                    "unreachable (not yet declared down)",
+                ));
             }
             return Ok(Location::Node(owner));
         }

@@ -211,6 +211,11 @@ async fn scenario() {
         unreachable(&during, "b"),
         "a call right after the cut: {during:?}"
     );
+    // Refused before it left `a`: the caller can tell it did not run.
+    assert!(
+        during.as_ref().is_err_and(|err| !err.may_have_run()),
+        "{during:?}"
+    );
     if held_before == Some(MemberStatus::Up) && held_after == Some(MemberStatus::Up) {
         // `a` held `b` up throughout: the cut refused it, not a suspicion.
         assert!(
@@ -232,7 +237,7 @@ async fn scenario() {
         .call("b", "test.nobody", Vec::new(), PATIENCE)
         .await;
     assert!(
-        matches!(&service, Err(RemoteError::NodeUnreachable { node, reason }) if node == "b" && reason == CUT),
+        matches!(&service, Err(RemoteError::NodeUnreachable { node, reason, sent: false }) if node == "b" && reason == CUT),
         "a service call right after the cut: {service:?}"
     );
     let from_b = call_on(&mut b, "b", &format!("get {on_a}"));

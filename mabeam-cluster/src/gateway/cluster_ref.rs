@@ -202,10 +202,8 @@ impl<A: RemoteAgent> ClusterRef<A> {
                 outbox
                     .push(frame)
                     .await
-                    .map_err(|_| RemoteError::NodeUnreachable {
-                        node: owner,
-                        reason: "the session closed".to_owned(),
-                    })
+                    // A closed outbox took nothing: the cast was not sent.
+                    .map_err(|_| RemoteError::not_sent(owner, "the session closed"))
             }
             Location::Placed { placer, host, key } => {
                 let envelope = self.envelope(Kind::Cast, None, request.into())?;
@@ -240,10 +238,6 @@ impl<A: RemoteAgent> ClusterRef<A> {
         owner: &str,
         envelope: Vec<u8>,
     ) -> Result<T, RemoteError> {
-        let unreachable = |reason: &str| RemoteError::NodeUnreachable {
-            node: owner.to_owned(),
-            reason: reason.to_owned(),
-        };
         let link = &self.path.link;
         let gateway = link.gateway(owner)?;
         // Casts sent before this call reach the agent first.
@@ -255,10 +249,17 @@ impl<A: RemoteAgent> ClusterRef<A> {
         let port = RpcReplyPort::from((tx, self.timeout + PORT_MARGIN));
         gateway
             .cast(GatewayMsg::Call(envelope, port))
-            .map_err(|err| unreachable(&err.to_string()))?;
+            .map_err(|_| {
+                RemoteError::not_sent(owner, "the session closed before the call was sent")
+            })?;
         let outcome = match tokio::time::timeout(self.timeout, rx).await {
             Ok(Ok(bytes)) => bytes,
-            Ok(Err(_)) => return Err(unreachable("the session closed before the reply")),
+            Ok(Err(_)) => {
+                return Err(RemoteError::lost_after_sending(
+                    owner,
+                    "the session closed before the reply",
+                ))
+            }
             Err(_) => {
                 return Err(RemoteError::Timeout {
                     agent: self.id.clone(),

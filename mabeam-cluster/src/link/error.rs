@@ -43,13 +43,18 @@ pub enum RemoteError {
         after_ms: u64,
     },
     /// The owner node cannot be reached: no transport session with it, or it went away
-    /// during the call (for example while a partition cuts it off).
-    #[error("node `{node}` is unreachable: {reason}")]
+    /// during the call (for example while a partition cuts it off). `sent` tells which: a
+    /// request that was never sent was not applied; one that was sent may have been.
+    #[error("node `{node}` is unreachable ({}): {reason}", if *sent { "sent, outcome unknown" } else { "never sent" })]
     NodeUnreachable {
         /// The node.
         node: String,
         /// Why.
         reason: String,
+        /// The request had left this node when the session failed: the action may have run.
+        /// (Errors from nodes that do not send it read as `false`.)
+        #[serde(default)]
+        sent: bool,
     },
     /// A request, result or envelope could not be decoded (mismatched versions or types).
     #[error("cannot decode {what}: {reason}")]
@@ -85,6 +90,43 @@ pub enum RemoteError {
 }
 
 impl RemoteError {
+    /// Whether the action may have run despite the error, so a retry may apply it twice: a
+    /// timeout, a session lost after the request was sent, or an agent that failed while
+    /// running it. Every other error means the action did not run.
+    ///
+    /// ```
+    /// use mabeam_cluster::RemoteError;
+    ///
+    /// let lost = RemoteError::NodeUnreachable { node: "b".into(), reason: "no transport session".into(), sent: false };
+    /// assert!(!lost.may_have_run());
+    /// let late = RemoteError::Timeout { agent: "c-1".into(), after_ms: 5_000 };
+    /// assert!(late.may_have_run());
+    /// ```
+    pub fn may_have_run(&self) -> bool {
+        match self {
+            Self::Timeout { .. } | Self::AgentFailed { .. } => true,
+            Self::NodeUnreachable { sent, .. } => *sent,
+            _ => false,
+        }
+    }
+
+    /// A request that never left this node because `node` cannot be reached now.
+    pub(crate) fn not_sent(node: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::NodeUnreachable {
+            node: node.into(),
+            reason: reason.into(),
+            sent: false,
+        }
+    }
+
+    /// A request that was sent to `node`, whose session failed before the answer.
+    pub(crate) fn lost_after_sending(node: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::NodeUnreachable {
+            node: node.into(),
+            reason: reason.into(),
+            sent: true,
+        }
+    }
     pub(crate) fn from_call(agent: &str, err: mabeam_actors::CallError) -> Self {
         use mabeam_actors::CallError;
         match err {
@@ -132,5 +174,32 @@ impl RemoteError {
             },
             other => Self::agent_failed(agent, other.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_caller_can_tell_never_sent_from_sent_with_an_unknown_outcome() {
+        let never = RemoteError::not_sent("b", "no transport session");
+        let lost = RemoteError::lost_after_sending("b", "the session closed before the reply");
+        assert!(!never.may_have_run());
+        assert!(lost.may_have_run());
+        assert!(never.to_string().contains("never sent"), "{never}");
+        assert!(lost.to_string().contains("sent, outcome unknown"), "{lost}");
+        // An error encoded by a node that does not know the field reads as never sent.
+        #[derive(Serialize)]
+        enum Old {
+            NodeUnreachable { node: String, reason: String },
+        }
+        let old = mabeam_core::codec::encode(&Old::NodeUnreachable {
+            node: "b".into(),
+            reason: "gone".into(),
+        })
+        .unwrap();
+        let read: RemoteError = mabeam_core::codec::decode(&old).unwrap();
+        assert_eq!(read, RemoteError::not_sent("b", "gone"));
     }
 }

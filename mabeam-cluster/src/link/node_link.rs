@@ -86,10 +86,7 @@ impl NodeLink {
     }
 
     fn unreachable(peer: &str, reason: &str) -> RemoteError {
-        RemoteError::NodeUnreachable {
-            node: peer.to_owned(),
-            reason: reason.to_owned(),
-        }
+        RemoteError::not_sent(peer, reason)
     }
 
     /// The session id with `peer`, and its gateway there.
@@ -166,12 +163,17 @@ impl NodeLink {
                 })
             }
             Ok(CallResult::SenderError) => {
-                return Err(Self::unreachable(
+                return Err(RemoteError::lost_after_sending(
                     peer,
                     "the session closed before the reply",
                 ))
             }
-            Err(err) => return Err(Self::unreachable(peer, &err.to_string())),
+            Err(_) => {
+                return Err(Self::unreachable(
+                    peer,
+                    "the session closed before the request was sent",
+                ))
+            }
         };
         super::decode_service_outcome(&outcome)
     }

@@ -240,12 +240,10 @@ impl Placer {
                 Ok(_) => {}
                 Err(err) => {
                     tracing::debug!(agent = %key, %node, %err, "could not ask whether it hosts an agent");
-                    return Err(RemoteError::NodeUnreachable {
+                    return Err(RemoteError::not_sent(
                         node,
-                        reason: format!(
-                            "it may host `{key}` and has not reported since the view changed"
-                        ),
-                    });
+                        format!("it may host `{key}` and has not reported since the view changed"),
+                    ));
                 }
             }
         }
@@ -503,10 +501,10 @@ impl Placer {
         wait: Duration,
     ) -> Result<Vec<u8>, RemoteError> {
         if self.membership.is_unreachable(node) {
-            return Err(RemoteError::NodeUnreachable {
-                node: node.to_owned(),
-                reason: "unreachable (not yet declared down)".to_owned(),
-            });
+            return Err(RemoteError::not_sent(
+                node,
+                "unreachable (not yet declared down)",
+            ));
         }
         match self
             .ask_within(node, DirectoryRequest::Activate(envelope), wait)
