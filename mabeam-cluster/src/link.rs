@@ -15,7 +15,7 @@ pub use error::RemoteError;
 pub use messages::{GatewayMsg, GATEWAY_GROUP};
 pub(crate) use node_link::NodeLink;
 pub(crate) use outcome::{
-    decode_service_outcome, error_bytes, fail, outcome_bytes, service_outcome,
+    decode_service_outcome, error_bytes, fail, outcome_bytes, outcome_result, service_outcome,
 };
 pub(crate) use protocol::Protocols;
 pub use protocol::{Protocol, ProtocolHandler};

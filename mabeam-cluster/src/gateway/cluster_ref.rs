@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::CallPath;
-use crate::link::{GatewayMsg, RemoteError};
+use crate::link::{outcome_result, GatewayMsg, RemoteError};
 use crate::locator::Location;
 
 /// How long a call through the cluster waits unless told otherwise.
@@ -75,13 +75,6 @@ impl<A> fmt::Debug for ClusterRef<A> {
 
 fn encode_err(what: &str, reason: impl fmt::Display) -> RemoteError {
     RemoteError::Encode {
-        what: what.to_owned(),
-        reason: reason.to_string(),
-    }
-}
-
-fn decode_err(what: &str, reason: impl fmt::Display) -> RemoteError {
-    RemoteError::Decode {
         what: what.to_owned(),
         reason: reason.to_string(),
     }
@@ -273,10 +266,8 @@ impl<A: RemoteAgent> ClusterRef<A> {
 
 /// A call's result from its outcome bytes, or the error they carry.
 fn decode_outcome<T: DeserializeOwned>(outcome: &[u8]) -> Result<T, RemoteError> {
-    match wire::decode_outcome(outcome).map_err(|e| decode_err("the outcome", e))? {
-        Ok(result) => codec::decode(result).map_err(|e| decode_err("the result", e)),
-        Err(error) => {
-            Err(codec::decode::<RemoteError>(error).map_err(|e| decode_err("the error", e))?)
-        }
-    }
+    codec::decode(outcome_result(outcome)?).map_err(|e| RemoteError::Decode {
+        what: "the result".to_owned(),
+        reason: e.to_string(),
+    })
 }

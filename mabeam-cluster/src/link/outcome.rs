@@ -35,27 +35,29 @@ pub(crate) fn service_outcome(answer: Result<Vec<u8>, RemoteError>) -> Vec<u8> {
     }
 }
 
-/// A service protocol's answer from its outcome bytes.
-pub(crate) fn decode_service_outcome(outcome: &[u8]) -> Result<Vec<u8>, RemoteError> {
+/// The result bytes an outcome carries, or the error it carries (or why it is unreadable).
+pub(crate) fn outcome_result(outcome: &[u8]) -> Result<&[u8], RemoteError> {
     let decode_err = |what: &str, reason: String| RemoteError::Decode {
         what: what.to_owned(),
         reason,
     };
     match wire::decode_outcome(outcome).map_err(|e| decode_err("an outcome", e.to_string()))? {
-        Ok(answer) => Ok(answer.to_vec()),
+        Ok(result) => Ok(result),
         Err(error) => Err(codec::decode::<RemoteError>(error)
             .map_err(|e| decode_err("an error", e.to_string()))?),
     }
+}
+
+/// A service protocol's answer from its outcome bytes.
+pub(crate) fn decode_service_outcome(outcome: &[u8]) -> Result<Vec<u8>, RemoteError> {
+    outcome_result(outcome).map(<[u8]>::to_vec)
 }
 
 /// Fails `reply` with `error`, encoded as the caller's outcome.
 pub(crate) fn fail(reply: WireReply, error: RemoteError) {
     tracing::debug!(%error, "remote request failed");
     // The reply carries outcome bytes: an error outcome is as good as a result.
-    match codec::encode(&error) {
-        Ok(bytes) => reply.send(Ok(wire::write_error(&bytes))),
-        Err(err) => reply.send(Err(mabeam_actors::ServeError::Encode(err))),
-    }
+    reply.send(Ok(error_bytes(&error)));
 }
 
 #[cfg(test)]

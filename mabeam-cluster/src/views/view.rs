@@ -100,19 +100,8 @@ impl<T> View<T> {
 
     /// Waits until the value satisfies `condition` (checked at once, then after every change)
     /// and returns that value.
-    pub async fn wait_for(&self, mut condition: impl FnMut(&T) -> bool) -> Arc<T> {
-        let mut changes = self.inner.version.subscribe();
-        loop {
-            changes.borrow_and_update();
-            let value = self.get();
-            if condition(&value) {
-                return value;
-            }
-            // The sender lives as long as `self`: `changed` cannot fail while we hold it.
-            if changes.changed().await.is_err() {
-                return value;
-            }
-        }
+    pub async fn wait_for(&self, condition: impl FnMut(&T) -> bool) -> Arc<T> {
+        self.wait_for_versioned(condition).await.1
     }
 
     /// [`wait_for`](Self::wait_for), with the version read *before* the value: a change
@@ -129,6 +118,7 @@ impl<T> View<T> {
             if condition(&value) {
                 return (version, value);
             }
+            // The sender lives as long as `self`: `changed` cannot fail while we hold it.
             if changes.changed().await.is_err() {
                 return (version, value);
             }
